@@ -1,0 +1,1 @@
+"""Register declarations of this family (see ledger.engine); none yet."""

@@ -1,0 +1,48 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from ledger.models import Contact, Customer, CustomerEvent, Product, ServiceRecord
+
+admin.site.site_header = _("Customer ledger administration")
+admin.site.site_title = _("Customer ledger")
+admin.site.index_title = _("Administration")
+
+
+class ContactInline(admin.TabularInline):
+    model = Contact
+    extra = 0
+
+
+@admin.register(Customer)
+class CustomerAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "category", "owner", "last_contact_on", "updated_at")
+    list_filter = ("category", "credit_rating", "owner__department")
+    search_fields = ("name", "person_name", "phone")
+    raw_id_fields = ("owner",)
+    readonly_fields = ("last_contact_on", "version", "created_by", "created_at", "updated_at")
+    inlines = [ContactInline]
+
+
+@admin.register(CustomerEvent)
+class CustomerEventAdmin(admin.ModelAdmin):
+    list_display = ("occurred_on", "customer", "kind", "title")
+    list_filter = ("kind",)
+    search_fields = ("title", "customer__name")
+    raw_id_fields = ("customer",)
+    date_hierarchy = "occurred_on"
+
+
+@admin.register(ServiceRecord)
+class ServiceRecordAdmin(SimpleHistoryAdmin):
+    list_display = ("received_on", "customer", "kind", "client_name", "handler", "handled_on")
+    list_filter = ("kind",)
+    search_fields = ("customer__name", "client_name", "content")
+    raw_id_fields = ("customer",)
+
+
+@admin.register(Product)
+class ProductAdmin(SimpleHistoryAdmin):
+    list_display = ("code", "name", "spec", "wholesale_price", "retail_price", "is_active")
+    list_filter = ("is_active",)
+    search_fields = ("code", "name")

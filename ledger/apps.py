@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
+from django.utils.translation import gettext_lazy as _
+
+
+class LedgerConfig(AppConfig):
+    name = "ledger"
+    verbose_name = _("Customer ledger")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from ledger import checks  # noqa: F401  (registers the system checks)
+        from ledger.engine import site
+
+        # Every installed app may declare registers in its registers.py, as admin.py.
+        autodiscover_modules("registers", register_to=site)

@@ -1,0 +1,31 @@
+"""The navigation by family, for every page."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from ledger.engine import Family, site
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    menus = []
+    for family in Family:
+        items = [
+            (f"{r.code_label} {r.title}".strip(), r.get_absolute_url())
+            for r in site
+            if r.family == family and r.can_open(user)
+        ]
+        menus.append({"label": family.label, "items": items, "family": family.value})
+    menus.append(
+        {
+            "label": _("Reports and exports"),
+            "items": [
+                (_("All forms (表)"), reverse("register-index")),
+                (_("Exports"), reverse("exports")),
+            ],
+            "family": "exports",
+        }
+    )
+    return {"nav_menus": menus}

@@ -1,0 +1,24 @@
+"""The register engine: one declaration per 表 renders the list, the Excel sheet, the PDF
+and the monthly workbook.
+
+A family app declares its registers in ``<app>/registers.py``::
+
+    from ledger.engine import Column, Kind, Register, site
+
+    @site.register
+    class ProductRegister(Register):
+        code = "5-7"
+        title = "产品记录表"
+        columns = (Column("产品编号", "code"), Column("批发", "wholesale_price",
+                   kind=Kind.MONEY, group="单价"), ...)
+
+        def can_open(self, user): ...
+        def base_queryset(self, user): return products_visible_to(user)
+
+``ledger`` discovers those modules at start-up and never imports a family app itself.
+"""
+
+from ledger.engine.base import Family, HeaderField, Register, RegisterSite, site
+from ledger.engine.columns import Column, Kind
+
+__all__ = ["Column", "Family", "HeaderField", "Kind", "Register", "RegisterSite", "site"]

@@ -1,0 +1,147 @@
+"""Columns of a register and how their values are typed and shown."""
+
+from __future__ import annotations
+
+import datetime
+import enum
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+
+
+class Kind(enum.StrEnum):
+    TEXT = "text"
+    INT = "int"
+    DECIMAL = "decimal"  # a quantity: as many decimals as it has
+    MONEY = "money"  # two decimals, thousands separated
+    PERCENT = "percent"  # stored as 12.5 for 12.5 %
+    DATE = "date"
+    DATETIME = "datetime"
+    SEQ = "seq"  # 序号: the row's position in the register
+
+
+NUMERIC_KINDS = frozenset({Kind.INT, Kind.DECIMAL, Kind.MONEY, Kind.PERCENT, Kind.SEQ})
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a paper form.
+
+    ``label`` is the form's exact text; ``group`` the label of the merged cell above it
+    (``单价`` over ``批发`` and ``零售``). ``field`` is the lookup in the row (an ORM path
+    such as ``owner__username`` or an annotation); ``value`` computes the cell from the
+    whole row instead. ``width`` is in characters (Excel) and proportional (PDF).
+    """
+
+    label: str
+    field: str | None = None
+    kind: Kind = Kind.TEXT
+    group: str | None = None
+    width: float = 12
+    name: str | None = None
+    value: Callable[[Mapping[str, Any]], Any] | None = None
+    orderable: bool = True
+    order_by: str | Sequence[str] | None = None
+    link: bool = False
+    needs: Sequence[str] = ()  # further row values a ``value`` function reads
+    choices: Mapping[Any, str] | None = dataclass_field(default=None, compare=False)
+
+    def __post_init__(self):
+        if self.field is None and self.value is None and self.kind != Kind.SEQ:
+            raise ValueError(f"column {self.label!r} needs a field or a value function")
+
+    @property
+    def key(self) -> str:
+        return self.name or self.field or f"col_{abs(hash(self.label))}"
+
+    @property
+    def is_numeric(self) -> bool:
+        return self.kind in NUMERIC_KINDS
+
+    @property
+    def sort_fields(self) -> tuple[str, ...]:
+        if not self.orderable or self.kind == Kind.SEQ:
+            return ()
+        if self.order_by:
+            return (self.order_by,) if isinstance(self.order_by, str) else tuple(self.order_by)
+        return (self.field,) if self.field else ()
+
+    def raw(self, row: Mapping[str, Any]) -> Any:
+        if self.kind == Kind.SEQ:
+            return row.get("_seq")
+        if self.value is not None:
+            return self.value(row)
+        return row.get(self.field)
+
+    def typed(self, row: Mapping[str, Any]) -> Any:
+        """The cell as Excel should store it: numbers as numbers, dates as dates."""
+        value = self.raw(row)
+        if value is None or value == "":
+            return None
+        if self.choices is not None:
+            return str(self.choices.get(value, value))
+        if self.kind == Kind.DATETIME and isinstance(value, datetime.datetime):
+            # Excel has no time zones: write the local wall-clock time.
+            return timezone.localtime(value).replace(tzinfo=None)
+        if self.kind == Kind.PERCENT and isinstance(value, Decimal | int | float):
+            return value
+        return value
+
+    def text(self, row: Mapping[str, Any]) -> str:
+        """The cell as a person reads it on screen and on paper."""
+        return format_value(self.typed(row), self.kind)
+
+
+def format_value(value: Any, kind: Kind) -> str:
+    if value is None:
+        return ""
+    if kind == Kind.MONEY and isinstance(value, Decimal | int | float):
+        return f"{Decimal(value):,.2f}"
+    if kind == Kind.PERCENT and isinstance(value, Decimal | int | float):
+        return f"{Decimal(value).normalize():f}%"
+    if kind == Kind.DECIMAL and isinstance(value, Decimal):
+        return f"{value.normalize():f}" if value == value.to_integral() else f"{value:f}"
+    if kind == Kind.DATETIME and isinstance(value, datetime.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return str(value)
+
+
+@dataclass(frozen=True)
+class HeaderCell:
+    """One cell of the table header as drawn on screen and on paper."""
+
+    label: str
+    colspan: int = 1
+    rowspan: int = 1
+    column: Column | None = None  # set for cells that head one column (sortable)
+
+
+def header_rows(columns: Sequence[Column]) -> list[list[HeaderCell]]:
+    """The header as one row (no groups) or two rows (group labels over sub-columns).
+
+    Consecutive columns with the same ``group`` share one merged cell in the top row and
+    put their own labels in the bottom row; a column without a group spans both rows.
+    """
+    if not any(c.group for c in columns):
+        return [[HeaderCell(c.label, column=c) for c in columns]]
+    top: list[HeaderCell] = []
+    bottom: list[HeaderCell] = []
+    for col in columns:
+        if col.group is None:
+            top.append(HeaderCell(col.label, rowspan=2, column=col))
+            continue
+        bottom.append(HeaderCell(col.label, column=col))
+        last = top[-1] if top else None
+        if last is not None and last.column is None and last.label == col.group:
+            top[-1] = HeaderCell(col.group, colspan=last.colspan + 1)
+        else:
+            top.append(HeaderCell(col.group))
+    return [top, bottom]

@@ -1,0 +1,105 @@
+"""Filters of the customer-registry registers."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import OWNER_ROLES, User
+from accounts.selectors import owners_managed_by
+from ledger.engine.filters import MonthFilter, RegisterFilterSet
+from ledger.models import CreditRating, CustomerCategory, Product, ServiceKind
+from ledger.models.customers import phone_key
+
+SEARCH_WIDGET = forms.TextInput(attrs={"type": "search", "placeholder": _("Search")})
+
+
+class CustomerFilter(RegisterFilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search", widget=SEARCH_WIDGET)
+    category = django_filters.ChoiceFilter(
+        label=_("customer category"), choices=CustomerCategory.choices
+    )
+    owner = django_filters.ModelChoiceFilter(label=_("owner"), queryset=User.objects.none())
+    credit_rating = django_filters.ChoiceFilter(
+        label=_("credit rating"), choices=CreditRating.choices
+    )
+    with_risk = django_filters.BooleanFilter(
+        label=_("with risk warning"), method="filter_risk", widget=forms.CheckboxInput
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from ledger.registers import customer_scope
+
+        scope = customer_scope(self.data)
+        if scope == "public":
+            # The owner is a shared column of the 公共台账: every owner may be chosen.
+            owners = User.objects.filter(role__in=OWNER_ROLES)
+            del self.filters["credit_rating"]
+            del self.filters["with_risk"]
+        elif self.user.sees_everything or self.user.is_manager:
+            owners = owners_managed_by(self.user, include_inactive=True)
+        else:
+            owners = User.objects.filter(pk=self.user.pk)
+        self.filters["owner"].queryset = owners.order_by("username")
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        rule = Q(name__icontains=value) | Q(person_name__icontains=value)
+        digits = phone_key(value)
+        if len(digits) >= 4:
+            rule |= Q(phone_key__contains=digits)
+        return queryset.filter(rule)
+
+    def filter_risk(self, queryset, name, value):
+        if value:
+            return queryset.exclude(risk_warning="")
+        return queryset
+
+
+class ServiceRecordFilter(RegisterFilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search", widget=SEARCH_WIDGET)
+    kind = django_filters.ChoiceFilter(label=_("service type"), choices=ServiceKind.choices)
+    month = MonthFilter(label=_("month received"), field_name="received_on")
+    status = django_filters.ChoiceFilter(
+        label=_("status"),
+        method="filter_status",
+        choices=[("open", _("open")), ("closed", _("handled"))],
+    )
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(customer__name__icontains=value)
+            | Q(client_name__icontains=value)
+            | Q(content__icontains=value)
+        )
+
+    def filter_status(self, queryset, name, value):
+        closed = Q(handled_on__isnull=False) & ~Q(result="")
+        if value == "closed":
+            return queryset.filter(closed)
+        if value == "open":
+            return queryset.exclude(closed)
+        return queryset
+
+
+class ProductFilter(RegisterFilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search", widget=SEARCH_WIDGET)
+    is_active = django_filters.BooleanFilter(label=_("in use"))
+
+    class Meta:
+        model = Product
+        fields = ["q", "is_active"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(code__icontains=value) | Q(name__icontains=value) | Q(spec__icontains=value)
+        )

@@ -1,0 +1,192 @@
+"""Forms of the customer registry and the product master. Validation lives in the
+models (``full_clean`` in the services); these forms only collect and present input.
+"""
+
+from django import forms
+from django.forms import inlineformset_factory
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from accounts.selectors import owner_choices_for, owners_managed_by
+from ledger.models import Contact, Customer, CustomerEvent, EventKind, Product, ServiceRecord
+
+TEXTAREA = {"rows": 3}
+LONG_TEXT = 4000
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class CustomerForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    confirm_duplicate = forms.BooleanField(
+        label=_("I have checked the similar customers above; save anyway"), required=False
+    )
+
+    class Meta:
+        model = Customer
+        fields = [
+            "name",
+            "person_name",
+            "category",
+            "phone",
+            "email",
+            "address",
+            "industry",
+            "company_size",
+            "competitors",
+            "credit_rating",
+            "overdue_record",
+            "risk_warning",
+            "owner",
+        ]
+        widgets = {
+            "overdue_record": forms.Textarea(attrs=TEXTAREA),
+            "risk_warning": forms.Textarea(attrs=TEXTAREA),
+        }
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["name"].widget.attrs.update({"autofocus": True})
+        self.fields["overdue_record"].max_length = LONG_TEXT
+        self.fields["risk_warning"].max_length = LONG_TEXT
+        owners = owner_choices_for(user)
+        if self.instance.pk and self.instance.owner_id:
+            owners = owners | User.objects.filter(pk=self.instance.owner_id)
+        self.fields["owner"].queryset = owners.distinct().order_by("username")
+        if not self.instance.pk:
+            self.fields["owner"].initial = user.pk
+        if owners.count() <= 1:
+            # A salesperson owns what they enter; nothing to choose.
+            self.fields["owner"].disabled = True
+            self.fields["owner"].initial = self.instance.owner_id or user.pk
+        if self.instance.pk:
+            del self.fields["confirm_duplicate"]
+            self.fields["version"].initial = self.instance.version
+
+
+class ContactForm(forms.ModelForm):
+    class Meta:
+        model = Contact
+        fields = ["kind", "name", "title", "phone", "email"]
+
+
+ContactFormSet = inlineformset_factory(
+    Customer,
+    Contact,
+    form=ContactForm,
+    extra=2,
+    can_delete=False,
+    max_num=30,
+    validate_max=True,
+)
+
+
+class EventForm(forms.ModelForm):
+    class Meta:
+        model = CustomerEvent
+        fields = ["kind", "occurred_on", "title", "detail"]
+        widgets = {"occurred_on": DateInput(), "detail": forms.Textarea(attrs=TEXTAREA)}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["occurred_on"].initial = timezone.localdate()
+        self.fields["kind"].initial = EventKind.MEETING
+        self.fields["detail"].max_length = LONG_TEXT
+
+
+class ServiceRecordForm(forms.ModelForm):
+    class Meta:
+        model = ServiceRecord
+        fields = [
+            "kind",
+            "received_on",
+            "client_name",
+            "contact_info",
+            "content",
+            "result",
+            "handler",
+            "handled_on",
+        ]
+        widgets = {
+            "received_on": DateInput(),
+            "handled_on": DateInput(),
+            "content": forms.Textarea(attrs=TEXTAREA),
+            "result": forms.Textarea(attrs=TEXTAREA),
+        }
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["content"].max_length = LONG_TEXT
+        self.fields["result"].max_length = LONG_TEXT
+        self.fields["received_on"].initial = timezone.localdate()
+        handlers = User.objects.filter(pk=user.pk) | owners_managed_by(user)
+        if self.instance.pk and self.instance.handler_id:
+            handlers = handlers | User.objects.filter(pk=self.instance.handler_id)
+        self.fields["handler"].queryset = handlers.distinct().order_by("username")
+
+    def clean(self):
+        data = super().clean()
+        received, handled = data.get("received_on"), data.get("handled_on")
+        if received and handled and handled < received:
+            self.add_error("handled_on", _("The handling date cannot be before the date received."))
+        if handled and not data.get("result"):
+            self.add_error("result", _("Write down the result when you enter a handling date."))
+        return data
+
+
+class HandoverForm(forms.Form):
+    from_user = forms.ModelChoiceField(label=_("from (departing salesperson)"), queryset=None)
+    to_user = forms.ModelChoiceField(label=_("to (new owner)"), queryset=None)
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["from_user"].queryset = owners_managed_by(user, include_inactive=True).order_by(
+            "username"
+        )
+        self.fields["to_user"].queryset = owners_managed_by(user).order_by("username")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("from_user") and data.get("from_user") == data.get("to_user"):
+            self.add_error("to_user", _("Choose two different people."))
+        return data
+
+
+class ProductForm(forms.ModelForm):
+    class Meta:
+        model = Product
+        fields = [
+            "code",
+            "name",
+            "spec",
+            "color",
+            "unit",
+            "wholesale_price",
+            "retail_price",
+            "packaging",
+            "normal_margin",
+            "historical_sales",
+            "remarks",
+            "is_active",
+        ]
+
+
+class MonthForm(forms.Form):
+    month = forms.CharField(
+        label=_("month"), widget=forms.TextInput(attrs={"type": "month"}), max_length=7
+    )
+
+    def clean_month(self):
+        from ledger.engine.query import parse_month
+
+        value = self.cleaned_data["month"]
+        if parse_month(value) is None:
+            raise forms.ValidationError(_("Enter a month as YYYY-MM, e.g. 2026-11."))
+        return value

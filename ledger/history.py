@@ -1,0 +1,97 @@
+"""Turning django-simple-history records into readable changes (记录更新)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import models
+from django.utils.translation import gettext as _
+
+from ledger.engine.columns import Kind, format_value
+
+HISTORY_FIELDS = {
+    "history_id",
+    "history_date",
+    "history_change_reason",
+    "history_type",
+    "history_user",
+    "history_user_id",
+    "history_relation",
+    "id",
+}
+
+
+def _tracked_fields(model: type[models.Model], record) -> list[models.Field]:
+    names = {f.attname for f in record._meta.fields} - HISTORY_FIELDS
+    return [f for f in model._meta.concrete_fields if f.attname in names and f.editable]
+
+
+def _display(field: models.Field, value: Any, users: dict[int, str]) -> str:
+    if value is None or value == "":
+        return "—"
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if field.is_relation and field.related_model is get_user_model():
+        return users.get(value, f"#{value}")
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    kind = Kind.MONEY if isinstance(field, models.DecimalField) else Kind.TEXT
+    return format_value(value, kind)
+
+
+def changes_of(records: Sequence, model: type[models.Model], *, label: Callable) -> list:
+    """Field-level changes between consecutive history records of each object.
+
+    ``records`` may be any window of the history (newest first); an object's oldest
+    record in the window is compared with nothing unless it is the creation.
+    """
+    from ledger.selectors import Change
+
+    if not records:
+        return []
+    fields = _tracked_fields(model, records[0])
+    user_ids = set()
+    for r in records:
+        for f in fields:
+            if f.is_relation and f.related_model is get_user_model():
+                value = getattr(r, f.attname)
+                if value:
+                    user_ids.add(value)
+    users = {
+        u.pk: str(u) for u in get_user_model().objects.filter(pk__in=user_ids)
+    }
+    by_object: dict[Any, list] = defaultdict(list)
+    for r in records:
+        by_object[r.id].append(r)
+    changes = []
+    for history in by_object.values():
+        history.sort(key=lambda r: r.history_id)
+        previous = None
+        for r in history:
+            who = str(r.history_user) if r.history_user_id else _("system")
+            reason = r.history_change_reason or ""
+            what = label(r)
+            if r.history_type == "+":
+                changes.append(Change(r.history_date, who, what, _("created"), "", "", reason))
+            elif r.history_type == "-":
+                changes.append(Change(r.history_date, who, what, _("deleted"), "", "", reason))
+            elif previous is not None:
+                for f in fields:
+                    old, new = getattr(previous, f.attname), getattr(r, f.attname)
+                    if old != new:
+                        changes.append(
+                            Change(
+                                r.history_date,
+                                who,
+                                what,
+                                str(f.verbose_name),
+                                _display(f, old, users),
+                                _display(f, new, users),
+                                reason,
+                            )
+                        )
+            previous = r
+    return changes

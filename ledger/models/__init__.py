@@ -1,0 +1,27 @@
+from ledger.models.customers import (
+    CompanySize,
+    Contact,
+    ContactKind,
+    CreditRating,
+    Customer,
+    CustomerCategory,
+    CustomerEvent,
+    EventKind,
+    ServiceKind,
+    ServiceRecord,
+)
+from ledger.models.products import Product
+
+__all__ = [
+    "CompanySize",
+    "Contact",
+    "ContactKind",
+    "CreditRating",
+    "Customer",
+    "CustomerCategory",
+    "CustomerEvent",
+    "EventKind",
+    "Product",
+    "ServiceKind",
+    "ServiceRecord",
+]

@@ -1,0 +1,184 @@
+"""Who may read what in the customer registry. Every page, export, PDF and filter
+dropdown reads customers, contacts, events and service records through these functions.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from accounts.models import OWNER_ROLES, Role, User
+from accounts.selectors import managed_department_ids
+from ledger.models import Contact, Customer, CustomerEvent, Product, ServiceRecord
+
+
+class Scope(enum.StrEnum):
+    PUBLIC = "public"  # 公共台账: the shared columns of every customer
+    PERSONAL = "personal"  # 个人台账: the full record of the customers one may see
+
+
+def customer_detail_q(user: User) -> Q | None:
+    """The rule of the 个人台账, as a filter on Customer; ``None`` means no customer.
+
+    The details of a customer (contacts, risk, amounts, history) are visible to its
+    owner, to the managers of the owner's department (and of departments above it), to
+    the 总经理 and to admins.
+    """
+    if not (user.is_authenticated and user.is_active):
+        return None
+    if user.sees_everything:
+        return Q()
+    if user.role == Role.MANAGER:
+        return Q(owner_id=user.pk) | Q(owner__department_id__in=managed_department_ids(user))
+    if user.role in OWNER_ROLES:
+        return Q(owner_id=user.pk)
+    return None
+
+
+def customers_visible_to(user: User, *, scope: Scope = Scope.PERSONAL) -> QuerySet[Customer]:
+    """Customers ``user`` may list in ``scope``.
+
+    公共台账 (PUBLIC): every customer, for every sales-side role, so two people do not
+    chase the same customer unknowingly; only the shared columns are shown there.
+    个人台账 (PERSONAL): see ``customer_detail_q``. Department reviewers see neither.
+    """
+    customers = Customer.objects.all()
+    if scope == Scope.PUBLIC:
+        ok = user.is_authenticated and user.is_active and user.is_sales_side
+        return customers if ok else customers.none()
+    rule = customer_detail_q(user)
+    return customers.none() if rule is None else customers.filter(rule)
+
+
+def get_customer_for(user: User, pk: Any) -> Customer:
+    """The customer ``pk`` if ``user`` may see its details; 404 when missing or forbidden."""
+    try:
+        return customers_visible_to(user).select_related("owner", "owner__department").get(
+            pk=int(pk)
+        )
+    except (Customer.DoesNotExist, ValueError, TypeError):
+        raise Http404("no such customer") from None
+
+
+def can_create_customer(user: User) -> bool:
+    return user.is_active and (user.role in OWNER_ROLES or user.sees_everything)
+
+
+def can_delete_customer(user: User) -> bool:
+    """Deleting a customer loses its ledger: admins only (history keeps the record)."""
+    return user.is_active and user.is_admin
+
+
+def can_hand_over(user: User) -> bool:
+    return user.is_active and user.role in (Role.MANAGER, Role.ADMIN)
+
+
+@dataclass(frozen=True)
+class DuplicateMatch:
+    pk: int
+    name: str
+    owner: str
+    reason: str
+
+
+def customer_duplicates(
+    *, name: str = "", phones: list[str] | tuple[str, ...] = (), exclude_pk: int | None = None
+) -> list[DuplicateMatch]:
+    """Existing customers whose name, phone or a contact's phone matches.
+
+    Shown before a new customer is saved, to everybody who may create one: the match's
+    name and owner are public-ledger information.
+    """
+    from ledger.models.customers import name_key, phone_key
+
+    key = name_key(name)
+    phone_keys = sorted({k for k in (phone_key(p) for p in phones) if len(k) >= 6})
+    rule = Q()
+    if key:
+        rule |= Q(name_key=key)
+    if phone_keys:
+        rule |= Q(phone_key__in=phone_keys)
+        rule |= Q(pk__in=Contact.objects.filter(phone_key__in=phone_keys).values("customer_id"))
+    if not rule:
+        return []
+    found = Customer.objects.filter(rule).select_related("owner")
+    if exclude_pk:
+        found = found.exclude(pk=exclude_pk)
+    matches = []
+    for customer in found.order_by("name")[:10]:
+        reason = _("same name") if customer.name_key == key else _("same phone number")
+        matches.append(DuplicateMatch(customer.pk, customer.name, str(customer.owner), reason))
+    return matches
+
+
+def service_records_visible_to(user: User) -> QuerySet[ServiceRecord]:
+    """Service records follow their customer: visible with the customer's details."""
+    rule = customer_detail_q(user)
+    if rule is None:
+        return ServiceRecord.objects.none()
+    return ServiceRecord.objects.filter(customer__in=Customer.objects.filter(rule))
+
+
+def get_service_record_for(user: User, pk: Any) -> ServiceRecord:
+    try:
+        return service_records_visible_to(user).select_related("customer").get(pk=int(pk))
+    except (ServiceRecord.DoesNotExist, ValueError, TypeError):
+        raise Http404("no such service record") from None
+
+
+def events_of(customer: Customer) -> QuerySet[CustomerEvent]:
+    """The customer's timeline; callers have already fetched the customer for the user."""
+    return customer.events.select_related("created_by", "source_type")
+
+
+def products_visible_to(user: User) -> QuerySet[Product]:
+    """The product master is company information: every active user may read it."""
+    if not (user.is_authenticated and user.is_active):
+        return Product.objects.none()
+    return Product.objects.all()
+
+
+def can_edit_products(user: User) -> bool:
+    return user.is_active and user.role in (Role.ADMIN, Role.MANAGER, Role.ASSISTANT, Role.GM)
+
+
+def get_product_for(user: User, pk: Any) -> Product:
+    try:
+        return products_visible_to(user).get(pk=int(pk))
+    except (Product.DoesNotExist, ValueError, TypeError):
+        raise Http404("no such product") from None
+
+
+@dataclass(frozen=True)
+class Change:
+    when: datetime
+    who: str
+    what: str  # the customer itself, or one of its contacts
+    field: str
+    old: str
+    new: str
+    reason: str
+
+
+def customer_changes(customer: Customer, *, limit: int = 300) -> list[Change]:
+    """记录更新: every change to the customer and its contacts, newest first."""
+    from ledger.history import changes_of
+
+    records = list(customer.history.select_related("history_user").order_by("-history_id")[:limit])
+    contact_records = list(
+        Contact.history.filter(customer_id=customer.pk)
+        .select_related("history_user")
+        .order_by("-history_id")[:limit]
+    )
+    changes = changes_of(records, Customer, label=lambda r: _("Customer"))
+    changes += changes_of(
+        contact_records, Contact, label=lambda r: _("Contact: %(name)s") % {"name": r.name}
+    )
+    changes.sort(key=lambda c: c.when, reverse=True)
+    return changes[:limit]

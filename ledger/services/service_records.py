@@ -1,0 +1,66 @@
+"""Writes to the 客户服务台账 (consultations, complaints, suggestions)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from accounts.models import User
+from ledger.models import Customer, ServiceRecord
+from ledger.selectors import customer_detail_q
+from ledger.services.customers import touch_last_contact
+
+FIELDS = (
+    "kind",
+    "client_name",
+    "contact_info",
+    "content",
+    "result",
+    "handler",
+    "received_on",
+    "handled_on",
+)
+
+
+def _check(actor: User, customer: Customer) -> None:
+    rule = customer_detail_q(actor)
+    if rule is None or not Customer.objects.filter(rule, pk=customer.pk).exists():
+        raise PermissionDenied
+
+
+@transaction.atomic
+def service_record_create(
+    *, actor: User, customer: Customer, data: Mapping[str, Any]
+) -> ServiceRecord:
+    """Record a consultation, complaint or suggestion of a customer.
+
+    Who: whoever may see the customer's details. Receiving it counts as contact.
+    """
+    _check(actor, customer)
+    record = ServiceRecord(customer=customer, created_by=actor)
+    for field in FIELDS:
+        if field in data:
+            setattr(record, field, data[field])
+    record.full_clean()
+    record._history_user = actor
+    record.save()
+    touch_last_contact(customer=customer, on=record.received_on)
+    return record
+
+
+@transaction.atomic
+def service_record_update(
+    *, actor: User, record: ServiceRecord, data: Mapping[str, Any]
+) -> ServiceRecord:
+    """Update a service record, typically to write down its 处理结果 and date."""
+    _check(actor, record.customer)
+    for field in FIELDS:
+        if field in data:
+            setattr(record, field, data[field])
+    record.full_clean()
+    record._history_user = actor
+    record.save()
+    return record

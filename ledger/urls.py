@@ -1,0 +1,61 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from ledger.views import customers, home, products, registers
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("healthz", home.healthz, name="healthz"),
+    path("accounts/", include("accounts.urls")),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    # Registers: the four faces of every 表 (stable URLs).
+    path("registers/", registers.RegisterIndexView.as_view(), name="register-index"),
+    path("registers/monthly.xlsx", registers.MonthlyWorkbookView.as_view(), name="register-monthly"),
+    path("registers/<str:code>/", registers.RegisterListView.as_view(), name="register-list"),
+    path(
+        "registers/<str:code>/export.xlsx",
+        registers.RegisterExportView.as_view(),
+        name="register-export",
+    ),
+    path(
+        "registers/<str:code>/print.pdf", registers.RegisterPrintView.as_view(), name="register-print"
+    ),
+    path("exports/", registers.ExportCenterView.as_view(), name="exports"),
+    # The customer registry.
+    path("customers/", customers.customer_list_redirect, name="customer-list"),
+    path("customers/new/", customers.CustomerCreateView.as_view(), name="customer-create"),
+    path("customers/duplicates/", customers.customer_duplicates_view, name="customer-duplicates"),
+    path("customers/handover/", customers.HandoverView.as_view(), name="customer-handover"),
+    path("customers/<int:pk>/", customers.CustomerDetailView.as_view(), name="customer-detail"),
+    path("customers/<int:pk>/edit/", customers.CustomerUpdateView.as_view(), name="customer-edit"),
+    path(
+        "customers/<int:pk>/delete/", customers.CustomerDeleteView.as_view(), name="customer-delete"
+    ),
+    path("customers/<int:pk>/print.pdf", customers.customer_pdf, name="customer-pdf"),
+    path("customers/<int:pk>/export.xlsx", customers.customer_xlsx, name="customer-xlsx"),
+    path(
+        "customers/<int:pk>/contacts/new/",
+        customers.ContactCreateView.as_view(),
+        name="contact-create",
+    ),
+    path("contacts/<int:pk>/edit/", customers.ContactUpdateView.as_view(), name="contact-edit"),
+    path("contacts/<int:pk>/delete/", customers.ContactDeleteView.as_view(), name="contact-delete"),
+    path(
+        "customers/<int:pk>/events/new/", customers.EventCreateView.as_view(), name="event-create"
+    ),
+    path(
+        "customers/<int:pk>/service/new/",
+        customers.ServiceRecordCreateView.as_view(),
+        name="service-record-create",
+    ),
+    path(
+        "service/<int:pk>/edit/",
+        customers.ServiceRecordUpdateView.as_view(),
+        name="service-record-edit",
+    ),
+    # The product master (表5-7).
+    path("products/new/", products.ProductFormView.as_view(), name="product-create"),
+    path("products/<int:pk>/edit/", products.ProductFormView.as_view(), name="product-edit"),
+    path("products/<int:pk>/delete/", products.ProductDeleteView.as_view(), name="product-delete"),
+]

@@ -1,0 +1,406 @@
+"""Pages of one customer: create, read, edit, delete, its card as PDF and Excel, and the
+contacts, events and service records on it. Every view fetches the customer through
+``get_customer_for`` (404 for missing and forbidden alike) and writes through services.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.decorators.http import require_GET
+
+from ledger.customer_card import customer_card_context, customer_facts, customer_workbook
+from ledger.engine.pdf import render_pdf
+from ledger.forms import (
+    ContactForm,
+    ContactFormSet,
+    CustomerForm,
+    EventForm,
+    HandoverForm,
+    ServiceRecordForm,
+)
+from ledger.models import Contact
+from ledger.selectors import (
+    can_create_customer,
+    can_delete_customer,
+    can_hand_over,
+    customer_changes,
+    customer_duplicates,
+    events_of,
+    get_customer_for,
+    get_service_record_for,
+)
+from ledger.services.customers import (
+    CUSTOMER_FIELDS,
+    DuplicateCustomerError,
+    StaleRecordError,
+    contact_create,
+    contact_delete,
+    contact_update,
+    customer_create,
+    customer_delete,
+    customer_event_record,
+    customer_update,
+    customers_hand_over,
+)
+from ledger.services.service_records import service_record_create, service_record_update
+from ledger.views.registers import pdf_response, xlsx_response
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+class CustomerCreateView(View):
+    template_name = "ledger/customer_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not can_create_customer(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request):
+        form = CustomerForm(user=request.user, initial={"name": request.GET.get("name", "")})
+        formset = ContactFormSet(prefix="contacts")
+        return self.render(form, formset)
+
+    def post(self, request):
+        form = CustomerForm(request.POST, user=request.user)
+        formset = ContactFormSet(request.POST, prefix="contacts")
+        matches = []
+        if form.is_valid() and formset.is_valid():
+            contacts = [f.cleaned_data for f in formset.forms if f.cleaned_data.get("name")]
+            try:
+                customer = customer_create(
+                    actor=request.user,
+                    data={f: form.cleaned_data[f] for f in CUSTOMER_FIELDS if f in form.cleaned_data},
+                    contacts=contacts,
+                    confirm_duplicate=form.cleaned_data.get("confirm_duplicate", False),
+                )
+            except DuplicateCustomerError as exc:
+                matches = exc.matches
+                form.add_error(None, exc.messages)
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, _("Customer “%(name)s” saved.") % {"name": customer})
+                return redirect(customer)
+        return self.render(form, formset, matches=matches)
+
+    def render(self, form, formset, matches=()):
+        return render(
+            self.request,
+            self.template_name,
+            {"form": form, "formset": formset, "matches": matches, "creating": True},
+        )
+
+
+class CustomerDetailView(View):
+    def get(self, request, pk):
+        customer = get_customer_for(request.user, pk)
+        return render(
+            request,
+            "ledger/customer_detail.html",
+            {
+                "customer": customer,
+                "facts": customer_facts(customer),
+                "contacts": customer.contacts.all(),
+                "events": events_of(customer)[:100],
+                "service_records": customer.service_records.select_related("handler")[:100],
+                "changes": customer_changes(customer, limit=100),
+                "event_form": EventForm(),
+                "can_delete": can_delete_customer(request.user),
+            },
+        )
+
+
+class CustomerUpdateView(View):
+    template_name = "ledger/customer_form.html"
+
+    def get(self, request, pk):
+        customer = get_customer_for(request.user, pk)
+        form = CustomerForm(instance=customer, user=request.user)
+        return render(request, self.template_name, {"form": form, "customer": customer})
+
+    def post(self, request, pk):
+        customer = get_customer_for(request.user, pk)
+        form = CustomerForm(request.POST, instance=customer, user=request.user)
+        if form.is_valid():
+            try:
+                customer = customer_update(
+                    actor=request.user,
+                    customer=customer,
+                    data={f: form.cleaned_data[f] for f in CUSTOMER_FIELDS if f in form.cleaned_data},
+                    expected_version=form.cleaned_data.get("version") or 0,
+                )
+            except StaleRecordError as exc:
+                form.add_error(None, exc.messages)
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, _("Changes saved."))
+                return redirect(customer)
+        return render(request, self.template_name, {"form": form, "customer": customer})
+
+
+class CustomerDeleteView(View):
+    def dispatch(self, request, *args, **kwargs):
+        if not can_delete_customer(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, pk):
+        customer = get_customer_for(request.user, pk)
+        return render(request, "ledger/confirm_delete.html", {"object": customer, "cancel": customer.get_absolute_url()})
+
+    def post(self, request, pk):
+        customer = get_customer_for(request.user, pk)
+        name = str(customer)
+        customer_delete(actor=request.user, customer=customer)
+        messages.success(request, _("Customer “%(name)s” deleted.") % {"name": name})
+        return redirect(reverse("register-list", args=["customers"]) + "?scope=personal")
+
+
+@require_GET
+def customer_pdf(request, pk):
+    customer = get_customer_for(request.user, pk)
+    pdf = render_pdf("print/customer.html", customer_card_context(customer, user=request.user))
+    return pdf_response(pdf, f"客户台账-{customer.name}.pdf")
+
+
+@require_GET
+def customer_xlsx(request, pk):
+    customer = get_customer_for(request.user, pk)
+    return xlsx_response(customer_workbook(customer, user=request.user), f"客户台账-{customer.name}.xlsx")
+
+
+@require_GET
+def customer_duplicates_view(request):
+    """The live duplicate hint under the name and phone fields (htmx)."""
+    if not can_create_customer(request.user):
+        raise PermissionDenied
+    name = request.GET.get("name", "")[:120]
+    phones = [request.GET.get("phone", "")[:40]]
+    exclude = request.GET.get("exclude")
+    matches = customer_duplicates(
+        name=name, phones=phones, exclude_pk=int(exclude) if (exclude or "").isdigit() else None
+    )
+    return render(request, "ledger/_duplicates.html", {"matches": matches})
+
+
+class HandoverView(View):
+    template_name = "ledger/handover.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not can_hand_over(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request):
+        return render(request, self.template_name, {"form": HandoverForm(user=request.user)})
+
+    def post(self, request):
+        form = HandoverForm(request.POST, user=request.user)
+        if form.is_valid():
+            try:
+                moved = customers_hand_over(
+                    actor=request.user,
+                    from_user=form.cleaned_data["from_user"],
+                    to_user=form.cleaned_data["to_user"],
+                )
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("%(count)s customers handed over from %(old)s to %(new)s.")
+                    % {
+                        "count": moved,
+                        "old": form.cleaned_data["from_user"],
+                        "new": form.cleaned_data["to_user"],
+                    },
+                )
+                return redirect(reverse("register-list", args=["customers"]) + "?scope=personal")
+        return render(request, self.template_name, {"form": form})
+
+
+class ContactCreateView(View):
+    template_name = "ledger/simple_form.html"
+
+    def get(self, request, pk):
+        customer = get_customer_for(request.user, pk)
+        return self.render(customer, ContactForm())
+
+    def post(self, request, pk):
+        customer = get_customer_for(request.user, pk)
+        form = ContactForm(request.POST)
+        if form.is_valid():
+            try:
+                contact_create(actor=request.user, customer=customer, data=form.cleaned_data)
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, _("Contact saved."))
+                return redirect(customer.get_absolute_url() + "#contacts")
+        return self.render(customer, form)
+
+    def render(self, customer, form):
+        return render(
+            self.request,
+            self.template_name,
+            {"form": form, "customer": customer, "heading": _("New contact")},
+        )
+
+
+def _contact_for(user, pk) -> Contact:
+    contact = get_object_or_404(Contact, pk=pk)
+    get_customer_for(user, contact.customer_id)  # 404 unless the customer is visible
+    return contact
+
+
+class ContactUpdateView(View):
+    template_name = "ledger/simple_form.html"
+
+    def get(self, request, pk):
+        contact = _contact_for(request.user, pk)
+        return self.render(contact, ContactForm(instance=contact))
+
+    def post(self, request, pk):
+        contact = _contact_for(request.user, pk)
+        form = ContactForm(request.POST, instance=contact)
+        if form.is_valid():
+            try:
+                contact_update(actor=request.user, contact=contact, data=form.cleaned_data)
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, _("Contact saved."))
+                return redirect(contact.get_absolute_url())
+        return self.render(contact, form)
+
+    def render(self, contact, form):
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "form": form,
+                "customer": contact.customer,
+                "heading": _("Edit contact"),
+                "delete_url": reverse("contact-delete", args=[contact.pk]),
+            },
+        )
+
+
+class ContactDeleteView(View):
+    def get(self, request, pk):
+        contact = _contact_for(request.user, pk)
+        return render(
+            request,
+            "ledger/confirm_delete.html",
+            {"object": contact, "cancel": contact.get_absolute_url()},
+        )
+
+    def post(self, request, pk):
+        contact = _contact_for(request.user, pk)
+        url = contact.get_absolute_url()
+        contact_delete(actor=request.user, contact=contact)
+        messages.success(request, _("Contact deleted."))
+        return redirect(url)
+
+
+class EventCreateView(View):
+    template_name = "ledger/simple_form.html"
+
+    def get(self, request, pk):
+        customer = get_customer_for(request.user, pk)
+        return self.render(customer, EventForm())
+
+    def post(self, request, pk):
+        customer = get_customer_for(request.user, pk)
+        form = EventForm(request.POST)
+        if form.is_valid():
+            try:
+                customer_event_record(actor=request.user, customer=customer, **form.cleaned_data)
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, _("Event recorded."))
+                return redirect(customer.get_absolute_url() + "#events")
+        return self.render(customer, form)
+
+    def render(self, customer, form):
+        return render(
+            self.request,
+            self.template_name,
+            {"form": form, "customer": customer, "heading": _("New event")},
+        )
+
+
+class ServiceRecordCreateView(View):
+    template_name = "ledger/simple_form.html"
+
+    def get(self, request, pk):
+        customer = get_customer_for(request.user, pk)
+        initial = {"client_name": customer.person_name, "contact_info": customer.phone}
+        return self.render(customer, ServiceRecordForm(user=request.user, initial=initial))
+
+    def post(self, request, pk):
+        customer = get_customer_for(request.user, pk)
+        form = ServiceRecordForm(request.POST, user=request.user)
+        if form.is_valid():
+            try:
+                service_record_create(actor=request.user, customer=customer, data=form.cleaned_data)
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, _("Service record saved."))
+                return redirect(customer.get_absolute_url() + "#service")
+        return self.render(customer, form)
+
+    def render(self, customer, form):
+        return render(
+            self.request,
+            self.template_name,
+            {"form": form, "customer": customer, "heading": _("New service record")},
+        )
+
+
+class ServiceRecordUpdateView(View):
+    template_name = "ledger/simple_form.html"
+
+    def get(self, request, pk):
+        record = get_service_record_for(request.user, pk)
+        return self.render(record, ServiceRecordForm(instance=record, user=request.user))
+
+    def post(self, request, pk):
+        record = get_service_record_for(request.user, pk)
+        form = ServiceRecordForm(request.POST, instance=record, user=request.user)
+        if form.is_valid():
+            try:
+                service_record_update(actor=request.user, record=record, data=form.cleaned_data)
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, _("Service record saved."))
+                return redirect(record.customer.get_absolute_url() + "#service")
+        return self.render(record, form)
+
+    def render(self, record, form):
+        return render(
+            self.request,
+            self.template_name,
+            {"form": form, "customer": record.customer, "heading": _("Service record")},
+        )
+
+
+def customer_list_redirect(request):
+    return redirect("register-list", code="customers")
+

@@ -1,0 +1,192 @@
+"""The four faces of every register: list, Excel, PDF, and the monthly workbook."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+from django_tables2 import RequestConfig, SingleTableMixin
+
+from ledger.catalog import paper_forms
+from ledger.engine import Family, site
+from ledger.engine.base import RegisterContext
+from ledger.engine.excel import new_workbook, save_to_tempfile, write_register
+from ledger.engine.pdf import render_pdf
+from ledger.engine.printing import register_print_context
+from ledger.engine.query import RegisterQuery, run_query
+from ledger.engine.tables import build_table
+from ledger.engine.workbook import build_monthly_workbook
+from ledger.forms import MonthForm
+
+
+def xlsx_response(workbook, filename: str) -> FileResponse:
+    return FileResponse(
+        save_to_tempfile(workbook),
+        as_attachment=True,
+        filename=filename,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+def pdf_response(pdf: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(pdf, content_type="application/pdf")
+    from django.utils.http import content_disposition_header
+
+    response["Content-Disposition"] = content_disposition_header(False, filename)
+    return response
+
+
+class RegisterMixin:
+    """Resolve the register from the URL; 404 if unknown, 403 if the role may not open it."""
+
+    def dispatch(self, request, *args, code: str, **kwargs):
+        self.register = site.get(code)
+        if self.register is None:
+            raise Http404("no such register")
+        if not self.register.can_open(request.user):
+            raise PermissionDenied
+        self.register_context = RegisterContext(user=request.user, params=request.GET)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_query(self) -> RegisterQuery:
+        return run_query(self.register, self.register_context)
+
+    def list_url(self) -> str:
+        query = self.request.GET.urlencode()
+        return self.register.get_absolute_url() + (f"?{query}" if query else "")
+
+    def stamp(self) -> str:
+        return timezone.localtime().strftime("%Y%m%d-%H%M")
+
+
+class RegisterListView(RegisterMixin, SingleTableMixin, TemplateView):
+    template_name = "registers/list.html"
+
+    def get_table(self, **kwargs):
+        self.query = self.get_query()
+        table = build_table(self.query, empty_text=_("No records match."))
+        RequestConfig(self.request, paginate={"per_page": settings.LEDGER_PAGE_SIZE}).configure(
+            table
+        )
+        return table
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        register, ctx = self.register, self.register_context
+        querystring = self.request.GET.urlencode()
+        context.update(
+            register=register,
+            title=register.display_title(ctx),
+            query=self.query,
+            filter=self.query.filterset,
+            actions=register.actions(self.request.user),
+            variants=register.variants(ctx),
+            querystring=querystring,
+            export_url=f"{register.get_absolute_url()}export.xlsx?{querystring}",
+            print_url=f"{register.get_absolute_url()}print.pdf?{querystring}",
+        )
+        return context
+
+
+class RegisterExportView(RegisterMixin, View):
+    def get(self, request, *args, **kwargs):
+        query = self.get_query()
+        if not query.filters_valid:
+            messages.error(request, _("Correct the filter first."))
+            return HttpResponseRedirect(self.list_url())
+        workbook = new_workbook()
+        write_register(workbook, query)
+        title = self.register.display_title(self.register_context)
+        return xlsx_response(workbook, f"{title}-{self.stamp()}.xlsx")
+
+
+class RegisterPrintView(RegisterMixin, View):
+    def get(self, request, *args, **kwargs):
+        query = self.get_query()
+        if not query.filters_valid:
+            messages.error(request, _("Correct the filter first."))
+            return HttpResponseRedirect(self.list_url())
+        limit = settings.LEDGER_PDF_MAX_ROWS
+        if query.queryset[limit : limit + 1].exists():
+            messages.error(
+                request,
+                _("More than %(limit)s rows: narrow the filter before printing, or export to Excel.")
+                % {"limit": limit},
+            )
+            return HttpResponseRedirect(self.list_url())
+        pdf = render_pdf("print/register.html", register_print_context(query))
+        title = self.register.display_title(self.register_context)
+        return pdf_response(pdf, f"{title}-{self.stamp()}.pdf")
+
+
+class RegisterIndexView(TemplateView):
+    """Every 表 of FORMS.md with its code, and the registry's own registers."""
+
+    template_name = "registers/index.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        families = {family: [] for family in Family}
+        for register in site:
+            if not register.is_form:
+                families[register.family].append(
+                    {
+                        "code": "",
+                        "title": register.title,
+                        "kind": "register",
+                        "url": register.get_absolute_url() if register.can_open(user) else None,
+                        "available": True,
+                    }
+                )
+        for form in paper_forms().values():
+            register = site.get(form.code)
+            families[Family(form.family)].append(
+                {
+                    "code": form.code,
+                    "title": form.title,
+                    "kind": form.kind,
+                    "url": register.get_absolute_url()
+                    if register is not None and register.can_open(user)
+                    else None,
+                    "available": register is not None,
+                }
+            )
+        context["families"] = [(family.label, entries) for family, entries in families.items()]
+        return context
+
+
+class ExportCenterView(TemplateView):
+    """报表导出: the month's workbook for admins, and every register's Excel and PDF."""
+
+    template_name = "registers/exports.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        today = timezone.localdate()
+        context["month_form"] = MonthForm(initial={"month": today.strftime("%Y-%m")})
+        context["can_export_month"] = user.is_admin
+        context["registers"] = site.visible_to(user)
+        return context
+
+
+class MonthlyWorkbookView(View):
+    """One sheet per register for one month. Admins only (they close the month)."""
+
+    def get(self, request):
+        if not request.user.is_admin:
+            raise PermissionDenied
+        form = MonthForm(request.GET)
+        if not form.is_valid():
+            messages.error(request, _("Enter a month as YYYY-MM, e.g. 2026-11."))
+            return redirect("exports")
+        month = form.cleaned_data["month"]
+        workbook = build_monthly_workbook(user=request.user, month=month)
+        return xlsx_response(workbook, f"客户管理台账-{month}.xlsx")
