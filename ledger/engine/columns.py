@@ -102,7 +102,7 @@ def format_value(value: Any, kind: Kind) -> str:
     if kind == Kind.MONEY and isinstance(value, Decimal | int | float):
         return f"{Decimal(value):,.2f}"
     if kind == Kind.PERCENT and isinstance(value, Decimal | int | float):
-        return f"{Decimal(value).normalize():f}%"
+        return f"{Decimal(value):.2f}%"
     if kind == Kind.DECIMAL and isinstance(value, Decimal):
         return f"{value.normalize():f}" if value == value.to_integral() else f"{value:f}"
     if kind == Kind.DATETIME and isinstance(value, datetime.datetime):
@@ -116,32 +116,59 @@ def format_value(value: Any, kind: Kind) -> str:
 
 @dataclass(frozen=True)
 class HeaderCell:
-    """One cell of the table header as drawn on screen and on paper."""
+    """One cell of the table header, placed on a grid of ``depth`` rows."""
 
     label: str
+    row: int
+    col: int  # first column, 0-based
     colspan: int = 1
     rowspan: int = 1
-    column: Column | None = None  # set for cells that head one column (sortable)
+    column: Column | None = None  # set for the cell that heads one column (sortable)
+    blank: bool = False  # filler above a label that starts on a lower row
 
 
-def header_rows(columns: Sequence[Column]) -> list[list[HeaderCell]]:
-    """The header as one row (no groups) or two rows (group labels over sub-columns).
+def header_grid(columns: Sequence[Column]) -> list[list[HeaderCell]]:
+    """The header as rows of cells, with every label after the one before it.
 
-    Consecutive columns with the same ``group`` share one merged cell in the top row and
-    put their own labels in the bottom row; a column without a group spans both rows.
+    Without groups the header is one row. With groups it is a staircase: each group
+    label sits one row lower than the group before it, its sub-columns on the row below
+    it; a column without a group starts on the current row and reaches the last one.
+    So, read row by row and left to right, the labels come in the form's order — group
+    label, its sub-columns, the next column — in the list, the Excel sheet and the PDF::
+
+        产品编号 产品名称 规格 色泽 │  单价  │
+                                  │批发│零售│ 包装方式 正常利润率 …
     """
-    if not any(c.group for c in columns):
-        return [[HeaderCell(c.label, column=c) for c in columns]]
-    top: list[HeaderCell] = []
-    bottom: list[HeaderCell] = []
-    for col in columns:
+    n = len(columns)
+    runs = sum(
+        1 for i, c in enumerate(columns) if c.group and (i == 0 or columns[i - 1].group != c.group)
+    )
+    depth = runs + 1 if runs else 1
+    cells: list[HeaderCell] = []
+    level, i = 0, 0
+    while i < n:
+        col = columns[i]
         if col.group is None:
-            top.append(HeaderCell(col.label, rowspan=2, column=col))
+            if level:
+                cells.append(HeaderCell("", 0, i, rowspan=level, blank=True))
+            cells.append(HeaderCell(col.label, level, i, rowspan=depth - level, column=col))
+            i += 1
             continue
-        bottom.append(HeaderCell(col.label, column=col))
-        last = top[-1] if top else None
-        if last is not None and last.column is None and last.label == col.group:
-            top[-1] = HeaderCell(col.group, colspan=last.colspan + 1)
-        else:
-            top.append(HeaderCell(col.group))
-    return [top, bottom]
+        j = i
+        while j < n and columns[j].group == col.group:
+            j += 1
+        if level:
+            cells.append(HeaderCell("", 0, i, colspan=j - i, rowspan=level, blank=True))
+        cells.append(HeaderCell(col.group, level, i, colspan=j - i))
+        for k in range(i, j):
+            cells.append(
+                HeaderCell(columns[k].label, level + 1, k, rowspan=depth - level - 1, column=columns[k])
+            )
+        level += 1
+        i = j
+    return [sorted((c for c in cells if c.row == r), key=lambda c: c.col) for r in range(depth)]
+
+
+def starts_low(cell: HeaderCell) -> bool:
+    """A label under a blank filler (staircase): drawn as one cell with the filler."""
+    return cell.row > 0 and not cell.blank and (cell.column is None or cell.column.group is None)

@@ -22,7 +22,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ledger.engine.columns import Column, Kind
+from ledger.engine.columns import Column, Kind, header_grid, starts_low
 from ledger.engine.query import RegisterQuery
 
 # Text that spreadsheet programs may take for a formula when it starts a cell.
@@ -39,7 +39,6 @@ HEADER_FILL = PatternFill("solid", fgColor="EDEFF3")
 TITLE_FONT = Font(name="Noto Sans CJK SC", size=16, bold=True)
 BOLD = Font(bold=True)
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
-BOTTOM_CENTER = Alignment(horizontal="center", vertical="bottom", wrap_text=True)
 
 NUMBER_FORMATS = {
     Kind.MONEY: "#,##0.00",
@@ -123,7 +122,7 @@ class SheetWriter:
     def write(self) -> int:
         # Write-only sheets take their views and widths before the first row.
         first = 2 + int(self.register.is_form) + int(bool(self.register.header_fields))
-        last = first + int(any(c.group for c in self.columns))
+        last = first + len(header_grid(self.columns)) - 1
         self._setup(freeze_below=last)
         self._title()
         self._header_fields()
@@ -139,7 +138,7 @@ class SheetWriter:
         for i, col in enumerate(self.columns, start=1):
             self.ws.column_dimensions[get_column_letter(i)].width = max(col.width, 6)
         self.ws.page_setup.orientation = self.register.orientation
-        self.ws.page_setup.paperSize = self.ws.PAPERSIZE_A4
+        self.ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
         self.ws.page_setup.fitToWidth = 1
         self.ws.page_setup.fitToHeight = 0
         self.ws.sheet_properties.pageSetUpPr.fitToPage = True
@@ -165,40 +164,31 @@ class SheetWriter:
         self._append(cells)
 
     def _column_header(self) -> None:
-        grouped = any(c.group for c in self.columns)
-        if grouped:
-            top = []
-            spans = []
-            for i, col in enumerate(self.columns, start=1):
-                prev = self.columns[i - 2] if i > 1 else None
-                if col.group is None:
-                    top.append(self._cell(None, border=BORDER_OPEN_BELOW, fill=HEADER_FILL))
-                elif prev is not None and prev.group == col.group:
-                    top.append(self._cell(None, border=BORDER, fill=HEADER_FILL))
-                    spans[-1][1] = i
+        grid = header_grid(self.columns)
+        first_row = self.row + 1
+        matrix: list[list] = [[None] * self.ncols for _ in grid]
+        for row in grid:
+            for cell in row:
+                if cell.blank:
+                    border = BORDER_OPEN_BELOW
+                elif starts_low(cell):
+                    border = BORDER_OPEN_ABOVE
                 else:
-                    top.append(
-                        self._cell(
-                            col.group, font=BOLD, alignment=CENTER, border=BORDER, fill=HEADER_FILL
-                        )
-                    )
-                    spans.append([i, i])
-            self._append(top)
-            for start, end in spans:
-                self._merge(start, end)
-        bottom = []
-        for col in self.columns:
-            spans_both = grouped and col.group is None
-            bottom.append(
-                self._cell(
-                    col.label,
-                    font=BOLD,
-                    alignment=BOTTOM_CENTER if spans_both else CENTER,
-                    border=BORDER_OPEN_ABOVE if spans_both else BORDER,
-                    fill=HEADER_FILL,
+                    border = BORDER
+                for r in range(cell.row, cell.row + cell.rowspan):
+                    for c in range(cell.col, cell.col + cell.colspan):
+                        matrix[r][c] = self._cell(None, border=border, fill=HEADER_FILL)
+                matrix[cell.row][cell.col] = self._cell(
+                    cell.label or None, font=BOLD, alignment=CENTER, border=border, fill=HEADER_FILL
                 )
-            )
-        self._append(bottom)
+                if cell.rowspan > 1 or cell.colspan > 1:
+                    self.ws.merged_cells.add(
+                        f"{get_column_letter(cell.col + 1)}{first_row + cell.row}:"
+                        f"{get_column_letter(cell.col + cell.colspan)}"
+                        f"{first_row + cell.row + cell.rowspan - 1}"
+                    )
+        for cells in matrix:
+            self._append(cells)
 
     def _rows(self) -> int:
         columns = self.columns

@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
-from ledger.engine.columns import header_rows
+from ledger.engine.columns import header_grid, starts_low
 from ledger.engine.query import RegisterQuery
 
 
@@ -25,7 +25,9 @@ def register_print_context(query: RegisterQuery) -> dict[str, Any]:
             (field.label, field.value(context) if field.value else "")
             for field in register.header_fields
         ],
-        "header_rows": header_rows(columns),
+        "header_rows": [
+            [{"cell": cell, "low": starts_low(cell)} for cell in row] for row in header_grid(columns)
+        ],
         "widths": widths,
         "rows": rows,
         "footer": list(register.footer),

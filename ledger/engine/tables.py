@@ -5,7 +5,7 @@ from __future__ import annotations
 import django_tables2 as tables
 from django.utils.html import format_html
 
-from ledger.engine.columns import Column, Kind, header_rows
+from ledger.engine.columns import Column, Kind, header_grid, starts_low
 from ledger.engine.query import RegisterQuery
 
 
@@ -51,10 +51,16 @@ class RegisterTable(tables.Table):
         params = self.query.context.params
         current = {k.lstrip("-"): ("desc" if k.startswith("-") else "asc") for k in self.query.sort_keys}
         rows = []
-        for row in header_rows(self.query.columns):
+        for row in header_grid(self.query.columns):
             cells = []
             for cell in row:
-                info = {"label": cell.label, "colspan": cell.colspan, "rowspan": cell.rowspan}
+                info = {
+                    "label": cell.label,
+                    "colspan": cell.colspan,
+                    "rowspan": cell.rowspan,
+                    "blank": cell.blank,
+                    "starts_low": starts_low(cell),
+                }
                 col = cell.column
                 if col is not None:
                     info["kind"] = str(col.kind)
