@@ -81,7 +81,9 @@ def customer_workbook(customer: Customer, *, user) -> Workbook:
     contacts = wb.create_sheet("联系人信息")
     contacts.append(safe_row(contacts, ["类型", "姓名", "职务", "电话号码", "电子邮件"], bold=True))
     for c in ctx["contacts"]:
-        contacts.append(safe_row(contacts, [c.get_kind_display(), c.name, c.title, c.phone, c.email]))
+        contacts.append(
+            safe_row(contacts, [c.get_kind_display(), c.name, c.title, c.phone, c.email])
+        )
 
     events = wb.create_sheet("重要事件和活动")
     events.append(safe_row(events, ["日期", "类型", "事项", "详情", "记录人"], bold=True))
@@ -97,7 +99,16 @@ def customer_workbook(customer: Customer, *, user) -> Workbook:
     service.append(
         safe_row(
             service,
-            ["受理日期", "类型", "客户姓名", "联系方式", "投诉内容", "处理结果", "处理人", "处理日期"],
+            [
+                "受理日期",
+                "类型",
+                "客户姓名",
+                "联系方式",
+                "投诉内容",
+                "处理结果",
+                "处理人",
+                "处理日期",
+            ],
             bold=True,
         )
     )
@@ -119,7 +130,9 @@ def customer_workbook(customer: Customer, *, user) -> Workbook:
         )
 
     history = wb.create_sheet("记录更新")
-    history.append(safe_row(history, ["时间", "修改人", "对象", "项目", "原值", "新值", "说明"], bold=True))
+    history.append(
+        safe_row(history, ["时间", "修改人", "对象", "项目", "原值", "新值", "说明"], bold=True)
+    )
     for ch in ctx["changes"]:
         history.append(
             safe_row(

@@ -60,9 +60,7 @@ def changes_of(records: Sequence, model: type[models.Model], *, label: Callable)
                 value = getattr(r, f.attname)
                 if value:
                     user_ids.add(value)
-    users = {
-        u.pk: str(u) for u in get_user_model().objects.filter(pk__in=user_ids)
-    }
+    users = {u.pk: str(u) for u in get_user_model().objects.filter(pk__in=user_ids)}
     by_object: dict[Any, list] = defaultdict(list)
     for r in records:
         by_object[r.id].append(r)

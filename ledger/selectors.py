@@ -59,8 +59,8 @@ def customers_visible_to(user: User, *, scope: Scope = Scope.PERSONAL) -> QueryS
 def get_customer_for(user: User, pk: Any) -> Customer:
     """The customer ``pk`` if ``user`` may see its details; 404 when missing or forbidden."""
     try:
-        return customers_visible_to(user).select_related("owner", "owner__department").get(
-            pk=int(pk)
+        return (
+            customers_visible_to(user).select_related("owner", "owner__department").get(pk=int(pk))
         )
     except (Customer.DoesNotExist, ValueError, TypeError):
         raise Http404("no such customer") from None

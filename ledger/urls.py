@@ -11,7 +11,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     # Registers: the four faces of every 表 (stable URLs).
     path("registers/", registers.RegisterIndexView.as_view(), name="register-index"),
-    path("registers/monthly.xlsx", registers.MonthlyWorkbookView.as_view(), name="register-monthly"),
+    path(
+        "registers/monthly.xlsx", registers.MonthlyWorkbookView.as_view(), name="register-monthly"
+    ),
     path("registers/<str:code>/", registers.RegisterListView.as_view(), name="register-list"),
     path(
         "registers/<str:code>/export.xlsx",
@@ -19,7 +21,9 @@ urlpatterns = [
         name="register-export",
     ),
     path(
-        "registers/<str:code>/print.pdf", registers.RegisterPrintView.as_view(), name="register-print"
+        "registers/<str:code>/print.pdf",
+        registers.RegisterPrintView.as_view(),
+        name="register-print",
     ),
     path("exports/", registers.ExportCenterView.as_view(), name="exports"),
     # The customer registry.

@@ -166,7 +166,7 @@ def _field_choices(model: type[Model], path: str) -> dict | None:
                 return None
             current = field.related_model
         elif field.choices:
-            return {k: v for k, v in field.flatchoices}
+            return dict(field.flatchoices)
     return None
 
 

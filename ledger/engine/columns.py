@@ -162,7 +162,9 @@ def header_grid(columns: Sequence[Column]) -> list[list[HeaderCell]]:
         cells.append(HeaderCell(col.group, level, i, colspan=j - i))
         for k in range(i, j):
             cells.append(
-                HeaderCell(columns[k].label, level + 1, k, rowspan=depth - level - 1, column=columns[k])
+                HeaderCell(
+                    columns[k].label, level + 1, k, rowspan=depth - level - 1, column=columns[k]
+                )
             )
         level += 1
         i = j

@@ -83,7 +83,9 @@ class SheetWriter:
         self.ncols = max(len(self.columns), 1)
         self.row = 0
         self._money_cells = {
-            i: NUMBER_FORMATS[c.kind] for i, c in enumerate(self.columns) if c.kind in NUMBER_FORMATS
+            i: NUMBER_FORMATS[c.kind]
+            for i, c in enumerate(self.columns)
+            if c.kind in NUMBER_FORMATS
         }
 
     def _default_title(self) -> str:
@@ -272,7 +274,7 @@ def save_to_tempfile(workbook: Workbook) -> IO[bytes]:
 
     Nothing is written under MEDIA_ROOT; the file disappears when it is closed.
     """
-    handle = tempfile.TemporaryFile(suffix=".xlsx")
+    handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115  (the response closes it)
     workbook.save(handle)
     handle.seek(0)
     return handle

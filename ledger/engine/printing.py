@@ -26,7 +26,8 @@ def register_print_context(query: RegisterQuery) -> dict[str, Any]:
             for field in register.header_fields
         ],
         "header_rows": [
-            [{"cell": cell, "low": starts_low(cell)} for cell in row] for row in header_grid(columns)
+            [{"cell": cell, "low": starts_low(cell)} for cell in row]
+            for row in header_grid(columns)
         ],
         "widths": widths,
         "rows": rows,

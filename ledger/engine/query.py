@@ -111,7 +111,9 @@ def run_query(register: Register, context: RegisterContext) -> RegisterQuery:
         # Invalid filters show their errors above an empty list, never a 500.
         queryset = filterset.qs if filterset.is_valid() else queryset.none()
     if context.month and register.month_field:
-        queryset = queryset.filter(**month_filter(register.model, register.month_field, context.month))
+        queryset = queryset.filter(
+            **month_filter(register.model, register.month_field, context.month)
+        )
     queryset = register.annotate(queryset, context)
     columns = register.get_columns(context)
     order_fields, sort_keys = ordering_from(context.params.get("sort"), columns)

@@ -49,7 +49,9 @@ class RegisterTable(tables.Table):
     def header_display(self) -> list[list[dict]]:
         """The header rows with a sort link on every sortable column."""
         params = self.query.context.params
-        current = {k.lstrip("-"): ("desc" if k.startswith("-") else "asc") for k in self.query.sort_keys}
+        current = {
+            k.lstrip("-"): ("desc" if k.startswith("-") else "asc") for k in self.query.sort_keys
+        }
         rows = []
         for row in header_grid(self.query.columns):
             cells = []
@@ -77,9 +79,7 @@ class RegisterTable(tables.Table):
 
 
 def build_table(query: RegisterQuery, empty_text: str) -> RegisterTable:
-    attrs = {
-        col.key: RegisterColumn(col, query.register) for col in query.columns
-    }
+    attrs = {col.key: RegisterColumn(col, query.register) for col in query.columns}
     attrs["Meta"] = type("Meta", (RegisterTable.Meta,), {"sequence": list(attrs)})
     table_class = type(f"{query.register.__class__.__name__}Table", (RegisterTable,), attrs)
     return table_class(query.queryset, query=query, empty_text=empty_text)

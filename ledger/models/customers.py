@@ -116,14 +116,14 @@ class Customer(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def get_absolute_url(self) -> str:
-        return reverse("customer-detail", args=[self.pk])
-
     def save(self, *args, **kwargs):
         # Derived lookup keys, kept next to the values they derive from.
         self.name_key = name_key(self.name)
         self.phone_key = phone_key(self.phone)
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("customer-detail", args=[self.pk])
 
 
 class ContactKind(models.TextChoices):
@@ -159,12 +159,12 @@ class Contact(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def get_absolute_url(self) -> str:
-        return reverse("customer-detail", args=[self.customer_id]) + "#contacts"
-
     def save(self, *args, **kwargs):
         self.phone_key = phone_key(self.phone)
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("customer-detail", args=[self.customer_id]) + "#contacts"
 
 
 class EventKind(models.TextChoices):

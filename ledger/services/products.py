@@ -31,7 +31,9 @@ FIELDS = (
 
 
 @transaction.atomic
-def product_save(*, actor: User, data: Mapping[str, Any], product: Product | None = None) -> Product:
+def product_save(
+    *, actor: User, data: Mapping[str, Any], product: Product | None = None
+) -> Product:
     """Create or change a product. Who: admins, managers, sales assistants, 总经理."""
     if not can_edit_products(actor):
         raise PermissionDenied

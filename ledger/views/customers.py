@@ -81,7 +81,9 @@ class CustomerCreateView(View):
             try:
                 customer = customer_create(
                     actor=request.user,
-                    data={f: form.cleaned_data[f] for f in CUSTOMER_FIELDS if f in form.cleaned_data},
+                    data={
+                        f: form.cleaned_data[f] for f in CUSTOMER_FIELDS if f in form.cleaned_data
+                    },
                     contacts=contacts,
                     confirm_duplicate=form.cleaned_data.get("confirm_duplicate", False),
                 )
@@ -138,7 +140,9 @@ class CustomerUpdateView(View):
                 customer = customer_update(
                     actor=request.user,
                     customer=customer,
-                    data={f: form.cleaned_data[f] for f in CUSTOMER_FIELDS if f in form.cleaned_data},
+                    data={
+                        f: form.cleaned_data[f] for f in CUSTOMER_FIELDS if f in form.cleaned_data
+                    },
                     expected_version=form.cleaned_data.get("version") or 0,
                 )
             except StaleRecordError as exc:
@@ -159,7 +163,11 @@ class CustomerDeleteView(View):
 
     def get(self, request, pk):
         customer = get_customer_for(request.user, pk)
-        return render(request, "ledger/confirm_delete.html", {"object": customer, "cancel": customer.get_absolute_url()})
+        return render(
+            request,
+            "ledger/confirm_delete.html",
+            {"object": customer, "cancel": customer.get_absolute_url()},
+        )
 
     def post(self, request, pk):
         customer = get_customer_for(request.user, pk)
@@ -179,7 +187,9 @@ def customer_pdf(request, pk):
 @require_GET
 def customer_xlsx(request, pk):
     customer = get_customer_for(request.user, pk)
-    return xlsx_response(customer_workbook(customer, user=request.user), f"客户台账-{customer.name}.xlsx")
+    return xlsx_response(
+        customer_workbook(customer, user=request.user), f"客户台账-{customer.name}.xlsx"
+    )
 
 
 @require_GET
@@ -403,4 +413,3 @@ class ServiceRecordUpdateView(View):
 
 def customer_list_redirect(request):
     return redirect("register-list", code="customers")
-

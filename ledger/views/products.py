@@ -13,7 +13,6 @@ from ledger.services.products import product_delete, product_save
 from ledger.views.customers import _apply_errors
 
 
-
 class ProductFormView(View):
     template_name = "ledger/simple_form.html"
 

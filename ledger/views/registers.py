@@ -116,7 +116,10 @@ class RegisterPrintView(RegisterMixin, View):
         if query.queryset[limit : limit + 1].exists():
             messages.error(
                 request,
-                _("More than %(limit)s rows: narrow the filter before printing, or export to Excel.")
+                _(
+                    "More than %(limit)s rows: narrow the filter before printing, "
+                    "or export to Excel."
+                )
                 % {"limit": limit},
             )
             return HttpResponseRedirect(self.list_url())

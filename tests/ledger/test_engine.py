@@ -119,7 +119,9 @@ def test_ordering_accepts_known_keys_only():
     assert ordering_from(None, cols) == ([], [])
 
 
-@pytest.mark.parametrize("value", ["2026-13", "2026-1", "abcd-ef", "", None, "2026-11-01", "0000-01"])
+@pytest.mark.parametrize(
+    "value", ["2026-13", "2026-1", "abcd-ef", "", None, "2026-11-01", "0000-01"]
+)
 def test_parse_month_rejects_bad_input(value):
     assert parse_month(value) is None
 
@@ -137,7 +139,9 @@ def test_month_filter_on_dates_and_datetimes():
     start = lookups["created_at__gte"]
     assert timezone.is_aware(start)
     # Midnight in Shanghai is 16:00 UTC the day before.
-    assert start.astimezone(datetime.UTC) == datetime.datetime(2026, 10, 31, 16, 0, tzinfo=datetime.UTC)
+    assert start.astimezone(datetime.UTC) == datetime.datetime(
+        2026, 10, 31, 16, 0, tzinfo=datetime.UTC
+    )
 
 
 @pytest.mark.parametrize(

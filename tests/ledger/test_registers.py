@@ -173,8 +173,16 @@ def test_export_registers_command_checks_its_arguments(tmp_path, admin_user):
     with pytest.raises(CommandError):
         call_command("export_registers", "--month", "2026/11", "-o", str(tmp_path / "x.xlsx"))
     with pytest.raises(CommandError):
-        call_command("export_registers", "--month", "2026-11", "-o", str(tmp_path / "no" / "x.xlsx"))
+        call_command(
+            "export_registers", "--month", "2026-11", "-o", str(tmp_path / "no" / "x.xlsx")
+        )
     with pytest.raises(CommandError):
         call_command(
-            "export_registers", "--month", "2026-11", "-o", str(tmp_path / "x.xlsx"), "--user", "nobody"
+            "export_registers",
+            "--month",
+            "2026-11",
+            "-o",
+            str(tmp_path / "x.xlsx"),
+            "--user",
+            "nobody",
         )

@@ -47,8 +47,14 @@ def test_department_reviewers_see_no_customer(org, book, role):
         ("manager1", ["manager1的客户", "sales1的客户", "sales2的客户"]),
         ("manager2", ["manager2的客户", "sales3的客户"]),
         ("assistant1", []),
-        ("gm", ["manager1的客户", "manager2的客户", "sales1的客户", "sales2的客户", "sales3的客户"]),
-        ("admin", ["manager1的客户", "manager2的客户", "sales1的客户", "sales2的客户", "sales3的客户"]),
+        (
+            "gm",
+            ["manager1的客户", "manager2的客户", "sales1的客户", "sales2的客户", "sales3的客户"],
+        ),
+        (
+            "admin",
+            ["manager1的客户", "manager2的客户", "sales1的客户", "sales2的客户", "sales3的客户"],
+        ),
     ],
 )
 def test_the_personal_ledger_follows_ownership_and_management(org, book, role, visible):
@@ -95,7 +101,9 @@ def test_owners_managed_by_leaves_out_inactive_unless_asked(org):
 
 
 def test_duplicates_by_name_phone_and_contact_phone(org):
-    existing = CustomerFactory(name="杭州 明达 机械有限公司", phone="0571-8888 1234", owner=org.sales3)
+    existing = CustomerFactory(
+        name="杭州 明达 机械有限公司", phone="0571-8888 1234", owner=org.sales3
+    )
     ContactFactory(customer=existing, phone="+86 139 0000 1111")
     by_name = customer_duplicates(name="杭州明达机械有限公司")
     assert [(m.name, m.owner) for m in by_name] == [(existing.name, str(org.sales3))]

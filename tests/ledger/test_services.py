@@ -105,9 +105,13 @@ def test_update_records_who_changed_what(sales1):
 def test_a_stale_edit_is_refused_with_who_and_when(sales1, manager1):
     customer = customer_create(actor=sales1, data=BASE)
     opened_at = customer.version
-    customer_update(actor=manager1, customer=customer, data={"industry": "机床"}, expected_version=opened_at)
+    customer_update(
+        actor=manager1, customer=customer, data={"industry": "机床"}, expected_version=opened_at
+    )
     with pytest.raises(StaleRecordError) as exc:
-        customer_update(actor=sales1, customer=customer, data={"industry": "模具"}, expected_version=opened_at)
+        customer_update(
+            actor=sales1, customer=customer, data={"industry": "模具"}, expected_version=opened_at
+        )
     assert exc.value.who == str(manager1)
     assert str(manager1) in exc.value.messages[0]
     customer.refresh_from_db()
@@ -122,7 +126,11 @@ def test_nobody_edits_a_customer_they_may_not_see(sales1, sales3, manager2):
         contact_create(actor=sales1, customer=customer, data={"name": "甲"})
     with pytest.raises(PermissionDenied):
         customer_event_record(
-            actor=sales1, customer=customer, kind="meeting", occurred_on=datetime.date(2026, 1, 1), title="x"
+            actor=sales1,
+            customer=customer,
+            kind="meeting",
+            occurred_on=datetime.date(2026, 1, 1),
+            title="x",
         )
     with pytest.raises(PermissionDenied):
         service_record_create(actor=sales1, customer=customer, data={})
@@ -182,15 +190,25 @@ def test_hand_over_is_limited(org):
 def test_events_move_last_contact_forward_only(sales1):
     customer = CustomerFactory(owner=sales1)
     customer_event_record(
-        actor=sales1, customer=customer, kind="meeting", occurred_on=datetime.date(2026, 5, 1), title="会谈"
+        actor=sales1,
+        customer=customer,
+        kind="meeting",
+        occurred_on=datetime.date(2026, 5, 1),
+        title="会谈",
     )
     customer_event_record(
-        actor=sales1, customer=customer, kind="other", occurred_on=datetime.date(2026, 3, 1), title="早先"
+        actor=sales1,
+        customer=customer,
+        kind="other",
+        occurred_on=datetime.date(2026, 3, 1),
+        title="早先",
     )
     customer.refresh_from_db()
     assert customer.last_contact_on == datetime.date(2026, 5, 1)
     future = timezone.localdate() + datetime.timedelta(days=10)
-    customer_event_record(actor=sales1, customer=customer, kind="follow_up", occurred_on=future, title="回访")
+    customer_event_record(
+        actor=sales1, customer=customer, kind="follow_up", occurred_on=future, title="回访"
+    )
     customer.refresh_from_db()
     assert customer.last_contact_on == datetime.date(2026, 5, 1)
 
@@ -208,10 +226,14 @@ def test_service_records_validate_dates_and_count_as_contact(sales1):
     assert customer.last_contact_on == datetime.date(2026, 11, 10)
     with pytest.raises(ValidationError):
         service_record_update(
-            actor=sales1, record=record, data={"handled_on": datetime.date(2026, 11, 1), "result": "ok"}
+            actor=sales1,
+            record=record,
+            data={"handled_on": datetime.date(2026, 11, 1), "result": "ok"},
         )
     record = service_record_update(
-        actor=sales1, record=record, data={"handled_on": datetime.date(2026, 11, 12), "result": "已补发"}
+        actor=sales1,
+        record=record,
+        data={"handled_on": datetime.date(2026, 11, 12), "result": "已补发"},
     )
     assert record.is_closed
 
@@ -235,7 +257,9 @@ def test_products_are_kept_by_the_right_roles(org):
     with pytest.raises(ValidationError):
         product_save(actor=org.admin, data={**data, "name": "重复编号"})
     with pytest.raises(ValidationError):
-        product_save(actor=org.admin, data={"code": "CP-901", "name": "负价", "retail_price": Decimal("-1")})
+        product_save(
+            actor=org.admin, data={"code": "CP-901", "name": "负价", "retail_price": Decimal("-1")}
+        )
     with pytest.raises(PermissionDenied):
         product_delete(actor=org.manager1, product=product)
     product_delete(actor=org.admin, product=product)

@@ -4,7 +4,9 @@ from fixtures.demo import DEMO_PASSWORD, load_demo
 
 
 class Command(BaseCommand):
-    help = "Load the demo organisation (users of every role, customers, products). Safe to run twice."
+    help = (
+        "Load the demo organisation (users of every role, customers, products). Safe to run twice."
+    )
 
     def handle(self, *args, **options):
         created = load_demo()

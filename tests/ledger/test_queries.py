@@ -1,0 +1,46 @@
+"""A list page makes the same number of queries for 10 rows as for 100."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import ContactFactory, CustomerFactory, ProductFactory, ServiceRecordFactory
+
+PAGES = [
+    ("/registers/customers/", "sales1"),
+    ("/registers/customers/?scope=personal", "manager1"),
+    ("/registers/customers/?scope=personal&sort=-owner_name", "admin"),
+    ("/registers/service/", "admin"),
+    ("/registers/5-7/", "sales1"),
+]
+
+
+def _fill(org, n):
+    for i in range(n):
+        customer = CustomerFactory(owner=org.sales1 if i % 2 else org.sales2)
+        ContactFactory(customer=customer)
+        ServiceRecordFactory(customer=customer, handler=org.sales1)
+        ProductFactory()
+
+
+def _count(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize("url, role", PAGES)
+def test_list_queries_do_not_grow_with_rows(
+    org, client, settings, django_assert_max_num_queries, url, role
+):
+    settings.LEDGER_PAGE_SIZE = 100  # all rows on one page
+    client.force_login(getattr(org, role))
+    _fill(org, 10)
+    ten = _count(client, url)
+    _fill(org, 90)
+    response = client.get(url)
+    assert len(response.context["table"].page.object_list) == 100
+    hundred = _count(client, url)
+    assert hundred == ten
+    with django_assert_max_num_queries(12):
+        client.get(url)
