@@ -59,7 +59,7 @@ class CustomerRegister(Register):
         Column("客户姓名", "person_name", width=10),
         Column("客户类别", "category", width=10),
         Column("行业", "industry", width=12),
-        Column("公司规模", "company_size", width=14),
+        Column("公司规模", "company_size", width=16),
         Column("地址", "address", width=30),
         Column("电话号码", "phone", width=16),
         Column("电子邮件", "email", width=24),
@@ -68,7 +68,7 @@ class CustomerRegister(Register):
         Column("信用评级", "credit_rating", width=8),
         Column("风险预警", "risk_warning", width=24),
         Column("负责人", "owner_name", width=10, order_by="owner__username"),
-        Column("最近联系", "last_contact_on", kind=Kind.DATE, width=12),
+        Column("最近联系", "last_contact_on", kind=Kind.DATE, width=13),
     )
     public_keys = ("seq", "name", "category", "owner_name", "last_contact_on")
 

@@ -59,6 +59,12 @@ class Column:
         return self.name or self.field or f"col_{abs(hash(self.label))}"
 
     @property
+    def display_width(self) -> float:
+        """The declared width, but never narrower than the label (a CJK character is two
+        Excel width units)."""
+        return max(self.width, 2 * len(self.label) + 1)
+
+    @property
     def is_numeric(self) -> bool:
         return self.kind in NUMERIC_KINDS
 

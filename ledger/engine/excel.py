@@ -138,7 +138,7 @@ class SheetWriter:
     def _setup(self, freeze_below: int) -> None:
         self.ws.freeze_panes = f"A{freeze_below + 1}"
         for i, col in enumerate(self.columns, start=1):
-            self.ws.column_dimensions[get_column_letter(i)].width = max(col.width, 6)
+            self.ws.column_dimensions[get_column_letter(i)].width = col.display_width
         self.ws.page_setup.orientation = self.register.orientation
         self.ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
         self.ws.page_setup.fitToWidth = 1

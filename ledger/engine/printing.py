@@ -7,16 +7,20 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
-from ledger.engine.columns import header_grid, starts_low
+from ledger.engine.columns import Column, Kind, header_grid, starts_low
 from ledger.engine.query import RegisterQuery
 
 
 def register_print_context(query: RegisterQuery) -> dict[str, Any]:
     register, context = query.register, query.context
     columns = list(query.columns)
-    total_width = sum(c.width for c in columns) or 1
-    widths = [round(100 * c.width / total_width, 2) for c in columns]
-    rows = [[(col.text(row), col.is_numeric) for col in columns] for row in query.iter_rows()]
+    total_width = sum(c.display_width for c in columns) or 1
+    widths = [round(100 * c.display_width / total_width, 2) for c in columns]
+    classes = [_cell_class(col) for col in columns]
+    rows = [
+        [(col.text(row), css) for col, css in zip(columns, classes, strict=True)]
+        for row in query.iter_rows()
+    ]
     return {
         "register": register,
         "title": register.display_title(context),
@@ -31,10 +35,45 @@ def register_print_context(query: RegisterQuery) -> dict[str, Any]:
         ],
         "widths": widths,
         "rows": rows,
-        "footer": list(register.footer),
+        "signature_line": signature_line(register.footer, register.orientation),
         "notes": list(register.notes),
         "orientation": register.orientation,
+        # Wide registers print in a smaller type so that every column keeps its label whole.
+        "dense": total_width > DENSE_WIDTH[register.orientation],
         "font_family": settings.LEDGER_PDF_FONT_FAMILY,
         "printed_at": timezone.localtime(),
         "printed_by": context.user,
     }
+
+
+def _cell_class(col: Column) -> str:
+    if col.is_numeric:
+        return "num"
+    if col.kind in (Kind.DATE, Kind.DATETIME):
+        return "date"
+    return ""
+
+
+# Sum of column widths above which a register prints in the smaller type.
+DENSE_WIDTH = {"landscape": 170, "portrait": 110}
+
+# Full-width characters that fit on one printed line at the print stylesheet's 9 pt.
+LINE_CHARS = {"landscape": 84, "portrait": 57}
+
+
+def signature_line(labels, orientation: str) -> str:
+    """The signature line as one run of text across the page: ``复核：＿＿＿　填制：＿＿＿``.
+
+    Written blanks (＿) rather than drawn lines keep the line a single piece of text
+    that spans the table, so text extraction reads it after every column heading.
+    """
+    labels = list(labels)
+    if not labels:
+        return ""
+    width = LINE_CHARS.get(orientation, LINE_CHARS["portrait"]) // len(labels)
+    parts = []
+    for label in labels:
+        fill = max(width - len(label) - 2, 4)
+        parts.append(f"{label}：{'＿' * fill}")
+    # Narrow (ASCII) spaces between the fields: a wider gap would split the line in two.
+    return "  ".join(parts)

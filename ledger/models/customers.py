@@ -140,7 +140,7 @@ class Contact(models.Model):
     kind = models.CharField(
         _("contact type"), max_length=20, choices=ContactKind.choices, default=ContactKind.PRIMARY
     )
-    name = models.CharField(_("name"), max_length=60)
+    name = models.CharField(_("contact name"), max_length=60)
     title = models.CharField(_("job title"), max_length=60, blank=True)
     phone = models.CharField(_("phone number"), max_length=40, blank=True)
     email = models.EmailField(_("email"), blank=True)

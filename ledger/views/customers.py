@@ -69,7 +69,9 @@ class CustomerCreateView(View):
 
     def get(self, request):
         form = CustomerForm(user=request.user, initial={"name": request.GET.get("name", "")})
-        formset = ContactFormSet(prefix="contacts")
+        formset = ContactFormSet(
+            prefix="contacts", initial=[{"kind": "primary"}, {"kind": "secondary"}]
+        )
         return self.render(form, formset)
 
     def post(self, request):

@@ -186,3 +186,29 @@ def test_export_registers_command_checks_its_arguments(tmp_path, admin_user):
             "--user",
             "nobody",
         )
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        0,
+        1,
+        5,
+        40,
+    ],
+)
+@pytest.mark.parametrize(
+    "blank",
+    [(), ("remarks",), ("color", "remarks"), ("wholesale_price", "retail_price", "normal_margin")],
+    ids=["full", "no-remarks", "no-colour-remarks", "no-prices"],
+)
+def test_57_pdf_reads_in_form_order_whatever_the_data(login, sales1, rows, blank):
+    for i in range(rows):
+        values = {
+            field: None if "price" in field or field == "normal_margin" else "" for field in blank
+        }
+        if i == 0 and not blank:
+            values["name"] = "名称很长的产品" * 4  # wraps inside its cell
+        ProductFactory(**values)
+    response = login(sales1).get("/registers/5-7/print.pdf")
+    assert missing_labels("5-7", response.content, "pdf") == []
