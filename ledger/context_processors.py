@@ -17,6 +17,8 @@ def navigation(request):
             for r in site
             if r.family == family and r.can_open(user)
         ]
+        # Every family appears; its forms not yet in use are listed on the index page.
+        items.append((_("All forms of this family"), f"{reverse('register-index')}#{family.value}"))
         menus.append({"label": family.label, "items": items, "family": family.value})
     menus.append(
         {

@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.i18n import set_language
 
 from ledger.views import customers, home, products, registers
 
@@ -8,7 +10,7 @@ urlpatterns = [
     path("healthz", home.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     # Registers: the four faces of every 表 (stable URLs).
     path("registers/", registers.RegisterIndexView.as_view(), name="register-index"),
     path(

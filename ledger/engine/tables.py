@@ -9,6 +9,9 @@ from ledger.engine.columns import Column, Kind, header_grid, starts_low
 from ledger.engine.query import RegisterQuery
 
 
+LONG_TEXT = 24
+
+
 class RegisterColumn(tables.Column):
     """Renders one declared column from the row dict, exactly as Excel and PDF do."""
 
@@ -32,6 +35,9 @@ class RegisterColumn(tables.Column):
             url = self.register.row_url(record, table.query.context)
             if url:
                 return format_html('<a href="{}">{}</a>', url, text or "—")
+        if len(text) > LONG_TEXT:
+            # Lists keep one line per row; the whole text is in the tooltip and the exports.
+            return format_html('<span class="clip" title="{}">{}</span>', text, text)
         return text
 
 

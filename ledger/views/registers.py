@@ -161,7 +161,9 @@ class RegisterIndexView(TemplateView):
                     "available": register is not None,
                 }
             )
-        context["families"] = [(family.label, entries) for family, entries in families.items()]
+        context["families"] = [
+            (family.value, family.label, entries) for family, entries in families.items()
+        ]
         return context
 
 
