@@ -24,7 +24,7 @@ def _unquote(lines):
 def po_entries():
     """(msgid, msgstr) pairs of the catalogue; plural entries give their first form."""
     entries, key, buffers = [], None, {}
-    for raw in PO.read_text(encoding="utf-8").splitlines() + [""]:
+    for raw in [*PO.read_text(encoding="utf-8").splitlines(), ""]:
         line = raw.strip()
         if not line or line.startswith("#"):
             if "msgid" in buffers:

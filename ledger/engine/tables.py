@@ -8,7 +8,6 @@ from django.utils.html import format_html
 from ledger.engine.columns import Column, Kind, header_grid, starts_low
 from ledger.engine.query import RegisterQuery
 
-
 LONG_TEXT = 24
 
 
