@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from accounts.selectors import owner_choices_for, owners_managed_by
 from ledger.models import Contact, Customer, CustomerEvent, EventKind, Product, ServiceRecord
+from ledger.services.customers import CUSTOMER_FIELDS
+from ledger.services.products import FIELDS as PRODUCT_FIELDS
 
 TEXTAREA = {"rows": 3}
 LONG_TEXT = 4000
@@ -30,21 +32,7 @@ class CustomerForm(forms.ModelForm):
 
     class Meta:
         model = Customer
-        fields = [
-            "name",
-            "person_name",
-            "category",
-            "phone",
-            "email",
-            "address",
-            "industry",
-            "company_size",
-            "competitors",
-            "credit_rating",
-            "overdue_record",
-            "risk_warning",
-            "owner",
-        ]
+        fields = list(CUSTOMER_FIELDS)
         widgets = {
             "overdue_record": forms.Textarea(attrs=TEXTAREA),
             "risk_warning": forms.Textarea(attrs=TEXTAREA),
@@ -162,20 +150,7 @@ class HandoverForm(forms.Form):
 class ProductForm(forms.ModelForm):
     class Meta:
         model = Product
-        fields = [
-            "code",
-            "name",
-            "spec",
-            "color",
-            "unit",
-            "wholesale_price",
-            "retail_price",
-            "packaging",
-            "normal_margin",
-            "historical_sales",
-            "remarks",
-            "is_active",
-        ]
+        fields = list(PRODUCT_FIELDS)
 
 
 class MonthForm(forms.Form):

@@ -64,7 +64,8 @@ class StaleRecordError(ValidationError):
         )
 
 
-def _check_may_edit(actor: User, customer: Customer) -> None:
+def check_may_edit_customer(actor: User, customer: Customer) -> None:
+    """Whoever may see a customer's details may edit it and its parts; others may not."""
     rule = customer_detail_q(actor)
     if rule is None or not Customer.objects.filter(rule, pk=customer.pk).exists():
         raise PermissionDenied
@@ -118,7 +119,7 @@ def customer_update(
     owner is limited to whom the actor may assign. A save based on an outdated version
     raises ``StaleRecordError`` naming who changed it and when.
     """
-    _check_may_edit(actor, customer)
+    check_may_edit_customer(actor, customer)
     locked = Customer.objects.select_for_update().get(pk=customer.pk)
     if locked.version != expected_version:
         last = locked.history.select_related("history_user").order_by("-history_id").first()
@@ -199,7 +200,7 @@ def contact_create(
 ) -> Contact:
     """Add a contact to a customer the actor may edit."""
     if not _checked:
-        _check_may_edit(actor, customer)
+        check_may_edit_customer(actor, customer)
     contact = Contact(customer=customer, **{f: data[f] for f in CONTACT_FIELDS if f in data})
     contact.full_clean()
     contact._history_user = actor
@@ -209,7 +210,7 @@ def contact_create(
 
 @transaction.atomic
 def contact_update(*, actor: User, contact: Contact, data: Mapping[str, Any]) -> Contact:
-    _check_may_edit(actor, contact.customer)
+    check_may_edit_customer(actor, contact.customer)
     for field in CONTACT_FIELDS:
         if field in data:
             setattr(contact, field, data[field])
@@ -221,7 +222,7 @@ def contact_update(*, actor: User, contact: Contact, data: Mapping[str, Any]) ->
 
 @transaction.atomic
 def contact_delete(*, actor: User, contact: Contact) -> None:
-    _check_may_edit(actor, contact.customer)
+    check_may_edit_customer(actor, contact.customer)
     contact._history_user = actor
     contact.delete()
 
@@ -244,7 +245,7 @@ def customer_event_record(
     A follow-up item lies in the future and does not count as contact.
     """
     if actor is not None and source is None:
-        _check_may_edit(actor, customer)
+        check_may_edit_customer(actor, customer)
     event = CustomerEvent(
         customer=customer,
         kind=kind,

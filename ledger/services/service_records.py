@@ -5,13 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from accounts.models import User
 from ledger.models import Customer, ServiceRecord
-from ledger.selectors import customer_detail_q
-from ledger.services.customers import touch_last_contact
+from ledger.services.customers import check_may_edit_customer, touch_last_contact
 
 FIELDS = (
     "kind",
@@ -25,12 +23,6 @@ FIELDS = (
 )
 
 
-def _check(actor: User, customer: Customer) -> None:
-    rule = customer_detail_q(actor)
-    if rule is None or not Customer.objects.filter(rule, pk=customer.pk).exists():
-        raise PermissionDenied
-
-
 @transaction.atomic
 def service_record_create(
     *, actor: User, customer: Customer, data: Mapping[str, Any]
@@ -39,7 +31,7 @@ def service_record_create(
 
     Who: whoever may see the customer's details. Receiving it counts as contact.
     """
-    _check(actor, customer)
+    check_may_edit_customer(actor, customer)
     record = ServiceRecord(customer=customer, created_by=actor)
     for field in FIELDS:
         if field in data:
@@ -56,7 +48,7 @@ def service_record_update(
     *, actor: User, record: ServiceRecord, data: Mapping[str, Any]
 ) -> ServiceRecord:
     """Update a service record, typically to write down its 处理结果 and date."""
-    _check(actor, record.customer)
+    check_may_edit_customer(actor, record.customer)
     for field in FIELDS:
         if field in data:
             setattr(record, field, data[field])

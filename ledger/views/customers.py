@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views import View
 from django.views.decorators.http import require_GET
 
@@ -244,71 +245,86 @@ class HandoverView(View):
         return render(request, self.template_name, {"form": form})
 
 
-class ContactCreateView(View):
+class CustomerPartFormView(View):
+    """A form about one part of a customer (a contact, an event, a service record).
+
+    The customer comes through the selector (404 when not visible), the part is saved
+    through its service, and the user returns to that section of the customer's page.
+    """
+
     template_name = "ledger/simple_form.html"
+    form_class: type = None
+    heading = ""
+    saved_message = ""
+    section = ""
+
+    def get_objects(self, pk):
+        """(customer, the part being edited or None)."""
+        return get_customer_for(self.request.user, pk), None
+
+    def get_form(self, customer, instance, data=None):
+        return self.form_class(data, instance=instance)
+
+    def save(self, form, customer, instance) -> None:
+        raise NotImplementedError
+
+    def extra_context(self, customer, instance) -> dict:
+        return {}
 
     def get(self, request, pk):
-        customer = get_customer_for(request.user, pk)
-        return self.render(customer, ContactForm())
+        customer, instance = self.get_objects(pk)
+        return self.render(customer, instance, self.get_form(customer, instance))
 
     def post(self, request, pk):
-        customer = get_customer_for(request.user, pk)
-        form = ContactForm(request.POST)
+        customer, instance = self.get_objects(pk)
+        form = self.get_form(customer, instance, request.POST)
         if form.is_valid():
             try:
-                contact_create(actor=request.user, customer=customer, data=form.cleaned_data)
+                self.save(form, customer, instance)
             except ValidationError as exc:
                 _apply_errors(form, exc)
             else:
-                messages.success(request, _("Contact saved."))
-                return redirect(customer.get_absolute_url() + "#contacts")
-        return self.render(customer, form)
+                messages.success(request, self.saved_message)
+                return redirect(f"{customer.get_absolute_url()}#{self.section}")
+        return self.render(customer, instance, form)
 
-    def render(self, customer, form):
-        return render(
-            self.request,
-            self.template_name,
-            {"form": form, "customer": customer, "heading": _("New contact")},
-        )
+    def render(self, customer, instance, form):
+        context = {"form": form, "customer": customer, "heading": self.heading}
+        context.update(self.extra_context(customer, instance))
+        return render(self.request, self.template_name, context)
 
 
 def _contact_for(user, pk) -> Contact:
-    contact = get_object_or_404(Contact, pk=pk)
+    contact = get_object_or_404(Contact.objects.select_related("customer"), pk=pk)
     get_customer_for(user, contact.customer_id)  # 404 unless the customer is visible
     return contact
 
 
-class ContactUpdateView(View):
-    template_name = "ledger/simple_form.html"
+class ContactCreateView(CustomerPartFormView):
+    form_class = ContactForm
+    heading = _lazy("New contact")
+    saved_message = _lazy("Contact saved.")
+    section = "contacts"
 
-    def get(self, request, pk):
-        contact = _contact_for(request.user, pk)
-        return self.render(contact, ContactForm(instance=contact))
+    def save(self, form, customer, instance):
+        contact_create(actor=self.request.user, customer=customer, data=form.cleaned_data)
 
-    def post(self, request, pk):
-        contact = _contact_for(request.user, pk)
-        form = ContactForm(request.POST, instance=contact)
-        if form.is_valid():
-            try:
-                contact_update(actor=request.user, contact=contact, data=form.cleaned_data)
-            except ValidationError as exc:
-                _apply_errors(form, exc)
-            else:
-                messages.success(request, _("Contact saved."))
-                return redirect(contact.get_absolute_url())
-        return self.render(contact, form)
 
-    def render(self, contact, form):
-        return render(
-            self.request,
-            self.template_name,
-            {
-                "form": form,
-                "customer": contact.customer,
-                "heading": _("Edit contact"),
-                "delete_url": reverse("contact-delete", args=[contact.pk]),
-            },
-        )
+class ContactUpdateView(CustomerPartFormView):
+    form_class = ContactForm
+    heading = _lazy("Edit contact")
+    saved_message = _lazy("Contact saved.")
+    section = "contacts"
+
+    def get_objects(self, pk):
+        contact = _contact_for(self.request.user, pk)
+        return contact.customer, contact
+
+    def save(self, form, customer, instance):
+        contact_update(actor=self.request.user, contact=instance, data=form.cleaned_data)
+
+    def extra_context(self, customer, instance):
+        return {"delete_url": reverse("contact-delete", args=[instance.pk])}
 
 
 class ContactDeleteView(View):
@@ -328,89 +344,45 @@ class ContactDeleteView(View):
         return redirect(url)
 
 
-class EventCreateView(View):
-    template_name = "ledger/simple_form.html"
+class EventCreateView(CustomerPartFormView):
+    form_class = EventForm
+    heading = _lazy("New event")
+    saved_message = _lazy("Event recorded.")
+    section = "events"
 
-    def get(self, request, pk):
-        customer = get_customer_for(request.user, pk)
-        return self.render(customer, EventForm())
-
-    def post(self, request, pk):
-        customer = get_customer_for(request.user, pk)
-        form = EventForm(request.POST)
-        if form.is_valid():
-            try:
-                customer_event_record(actor=request.user, customer=customer, **form.cleaned_data)
-            except ValidationError as exc:
-                _apply_errors(form, exc)
-            else:
-                messages.success(request, _("Event recorded."))
-                return redirect(customer.get_absolute_url() + "#events")
-        return self.render(customer, form)
-
-    def render(self, customer, form):
-        return render(
-            self.request,
-            self.template_name,
-            {"form": form, "customer": customer, "heading": _("New event")},
-        )
+    def save(self, form, customer, instance):
+        customer_event_record(actor=self.request.user, customer=customer, **form.cleaned_data)
 
 
-class ServiceRecordCreateView(View):
-    template_name = "ledger/simple_form.html"
+class ServiceRecordCreateView(CustomerPartFormView):
+    form_class = ServiceRecordForm
+    heading = _lazy("New service record")
+    saved_message = _lazy("Service record saved.")
+    section = "service"
 
-    def get(self, request, pk):
-        customer = get_customer_for(request.user, pk)
+    def get_form(self, customer, instance, data=None):
         initial = {"client_name": customer.person_name, "contact_info": customer.phone}
-        return self.render(customer, ServiceRecordForm(user=request.user, initial=initial))
+        return ServiceRecordForm(data, user=self.request.user, initial=initial)
 
-    def post(self, request, pk):
-        customer = get_customer_for(request.user, pk)
-        form = ServiceRecordForm(request.POST, user=request.user)
-        if form.is_valid():
-            try:
-                service_record_create(actor=request.user, customer=customer, data=form.cleaned_data)
-            except ValidationError as exc:
-                _apply_errors(form, exc)
-            else:
-                messages.success(request, _("Service record saved."))
-                return redirect(customer.get_absolute_url() + "#service")
-        return self.render(customer, form)
-
-    def render(self, customer, form):
-        return render(
-            self.request,
-            self.template_name,
-            {"form": form, "customer": customer, "heading": _("New service record")},
-        )
+    def save(self, form, customer, instance):
+        service_record_create(actor=self.request.user, customer=customer, data=form.cleaned_data)
 
 
-class ServiceRecordUpdateView(View):
-    template_name = "ledger/simple_form.html"
+class ServiceRecordUpdateView(CustomerPartFormView):
+    form_class = ServiceRecordForm
+    heading = _lazy("Service record")
+    saved_message = _lazy("Service record saved.")
+    section = "service"
 
-    def get(self, request, pk):
-        record = get_service_record_for(request.user, pk)
-        return self.render(record, ServiceRecordForm(instance=record, user=request.user))
+    def get_objects(self, pk):
+        record = get_service_record_for(self.request.user, pk)
+        return record.customer, record
 
-    def post(self, request, pk):
-        record = get_service_record_for(request.user, pk)
-        form = ServiceRecordForm(request.POST, instance=record, user=request.user)
-        if form.is_valid():
-            try:
-                service_record_update(actor=request.user, record=record, data=form.cleaned_data)
-            except ValidationError as exc:
-                _apply_errors(form, exc)
-            else:
-                messages.success(request, _("Service record saved."))
-                return redirect(record.customer.get_absolute_url() + "#service")
-        return self.render(record, form)
+    def get_form(self, customer, instance, data=None):
+        return ServiceRecordForm(data, instance=instance, user=self.request.user)
 
-    def render(self, record, form):
-        return render(
-            self.request,
-            self.template_name,
-            {"form": form, "customer": record.customer, "heading": _("Service record")},
-        )
+    def save(self, form, customer, instance):
+        service_record_update(actor=self.request.user, record=instance, data=form.cleaned_data)
 
 
 def customer_list_redirect(request):
