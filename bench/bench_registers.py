@@ -99,7 +99,7 @@ LIST_CASES = [
 ]
 
 TARGETS = {
-    "list_p95_ms": 200,
+    "list_p95_ms": 100,
     "export_ratio": 1.3,
     "export_memory_mb": 100,
     "pdf_seconds": 0.5,

@@ -518,7 +518,7 @@ class Generator:
 
     # --- rows -------------------------------------------------------------------------
     def customer_rows(self):
-        from ledger.models.customers import name_key, phone_key
+        from ledger.models.customers import name_key, phone_key, search_key
 
         rng = self.rng("customers")
         dates = self.dates
@@ -546,12 +546,13 @@ class Generator:
                 19 * 3600 + rng.randrange(4 * 3600),
             )
             owner = self.owner[i]
+            person = person_name(rng) if rng.random() < 0.3 else ""
             yield (
                 "\t".join(
                     (
                         str(i + 1),
                         name,
-                        person_name(rng) if rng.random() < 0.3 else "",
+                        person,
                         address,
                         phone,
                         email(rng) if rng.random() < 0.7 else "",
@@ -565,6 +566,7 @@ class Generator:
                         last_text,
                         name_key(name),
                         phone_key(phone),
+                        search_key(name, person, phone),
                         "1",
                         created_at,
                         updated_at,
@@ -592,6 +594,7 @@ class Generator:
         "last_contact_on",
         "name_key",
         "phone_key",
+        "search_key",
         "version",
         "created_at",
         "updated_at",

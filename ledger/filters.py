@@ -9,7 +9,7 @@ from accounts.models import OWNER_ROLES, User
 from accounts.selectors import owners_managed_by
 from ledger.engine.filters import MonthFilter, RegisterFilterSet
 from ledger.models import CreditRating, CustomerCategory, Product, ServiceKind
-from ledger.models.customers import phone_key
+from ledger.models.customers import name_key
 
 SEARCH_WIDGET = forms.TextInput(attrs={"type": "search", "placeholder": _("Search")})
 
@@ -44,14 +44,11 @@ class CustomerFilter(RegisterFilterSet):
         self.filters["owner"].queryset = owners.order_by("username")
 
     def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
+        key = name_key(value)[:100]
+        if not key:
             return queryset
-        rule = Q(name__icontains=value) | Q(person_name__icontains=value)
-        digits = phone_key(value)
-        if len(digits) >= 4:
-            rule |= Q(phone_key__contains=digits)
-        return queryset.filter(rule)
+        # Name, person and phone digits in one normalised column (see Customer.search_key).
+        return queryset.filter(search_key__contains=key)
 
     def filter_risk(self, queryset, name, value):
         if value:

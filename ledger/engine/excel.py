@@ -40,10 +40,10 @@ TITLE_FONT = Font(name="Noto Sans CJK SC", size=16, bold=True)
 BOLD = Font(bold=True)
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
+# Cells that need a number format of their own; dates already get openpyxl's yyyy-mm-dd.
 NUMBER_FORMATS = {
     Kind.MONEY: "#,##0.00",
     Kind.PERCENT: '0.00"%"',
-    Kind.DATE: "yyyy-mm-dd",
     Kind.DATETIME: "yyyy-mm-dd hh:mm",
 }
 
@@ -204,7 +204,8 @@ class SheetWriter:
                     if value.startswith(FORMULA_PREFIXES):
                         out.append(self._cell(value))
                         continue
-                    value = clean_text(value)
+                    if not value.isprintable():  # cheap test first: most text is clean
+                        value = clean_text(value)
                 elif i in formats and value is not None:
                     out.append(self._cell(value, fmt=formats[i]))
                     continue

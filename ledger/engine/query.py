@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db import models
@@ -86,6 +86,8 @@ class RegisterQuery:
     filterset: Any
     queryset: QuerySet  # dict rows, filtered and ordered
     sort_keys: list[str]
+    # The same rows before annotations: counting them needs no join.
+    count_queryset: QuerySet | None = None
 
     @property
     def filters_valid(self) -> bool:
@@ -98,7 +100,7 @@ class RegisterQuery:
             yield row
 
     def count(self) -> int:
-        return self.queryset.count()
+        return (self.count_queryset if self.count_queryset is not None else self.queryset).count()
 
 
 def run_query(register: Register, context: RegisterContext) -> RegisterQuery:
@@ -114,8 +116,13 @@ def run_query(register: Register, context: RegisterContext) -> RegisterQuery:
         queryset = queryset.filter(
             **month_filter(register.model, register.month_field, context.month)
         )
+    count_queryset = queryset.order_by()
     queryset = register.annotate(queryset, context)
-    columns = register.get_columns(context)
+    # Choice labels are lazy translations: resolve them once, not once per cell.
+    columns = [
+        replace(c, choices={k: str(v) for k, v in c.choices.items()}) if c.choices else c
+        for c in register.get_columns(context)
+    ]
     order_fields, sort_keys = ordering_from(context.params.get("sort"), columns)
     ordering = [*order_fields, *register.default_ordering]
     if "pk" not in ordering and "-pk" not in ordering:
@@ -129,4 +136,4 @@ def run_query(register: Register, context: RegisterContext) -> RegisterQuery:
         if name not in values:
             values.append(name)
     queryset = queryset.order_by(*ordering).values(*values)
-    return RegisterQuery(register, context, columns, filterset, queryset, sort_keys)
+    return RegisterQuery(register, context, columns, filterset, queryset, sort_keys, count_queryset)

@@ -28,6 +28,11 @@ def phone_key(phone: str) -> str:
     return digits
 
 
+def search_key(name: str, person_name: str, phone: str) -> str:
+    """The text a search compares against: ``name|person|phone digits``, normalised."""
+    return f"{name_key(name)}|{name_key(person_name)}|{phone_key(phone)}"[:240]
+
+
 class CustomerCategory(models.TextChoices):
     NEW = "new", _("New customer")
     REGULAR = "regular", _("Regular customer")
@@ -85,6 +90,9 @@ class Customer(models.Model):
     last_contact_on = models.DateField(_("last contact"), null=True, blank=True)
     name_key = models.CharField(max_length=120, editable=False, db_index=True)
     phone_key = models.CharField(max_length=40, editable=False, blank=True, db_index=True)
+    # What the list's search box looks in: name, person and phone digits, normalised, so
+    # one plain LIKE (trigram-indexed on PostgreSQL) answers the search.
+    search_key = models.CharField(max_length=240, editable=False, blank=True, default="")
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -97,7 +105,9 @@ class Customer(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["name_key", "phone_key", "updated_at"])
+    history = HistoricalRecords(
+        excluded_fields=["name_key", "phone_key", "search_key", "updated_at"]
+    )
 
     class Meta:
         ordering = ["name", "id"]
@@ -120,6 +130,7 @@ class Customer(models.Model):
         # Derived lookup keys, kept next to the values they derive from.
         self.name_key = name_key(self.name)
         self.phone_key = phone_key(self.phone)
+        self.search_key = search_key(self.name, self.person_name, self.phone)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -152,6 +163,14 @@ class Contact(models.Model):
         ordering = ["kind", "id"]
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
+        indexes = [
+            # The 个人台账 shows each customer's first primary contact.
+            models.Index(
+                fields=["customer", "id"],
+                condition=Q(kind="primary"),
+                name="contact_primary_idx",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(condition=~Q(name=""), name="contact_name_not_blank"),
         ]

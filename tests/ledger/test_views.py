@@ -410,3 +410,12 @@ def test_customer_card_pdf_and_excel(org, login):
     assert wb.sheetnames == ["客户信息", "联系人信息", "重要事件和活动", "客户服务信息", "记录更新"]
     values = [c.value for row in wb["客户信息"].iter_rows() for c in row]
     assert "卡片客户" in values and "回款偏慢" in values
+
+
+def test_search_finds_names_people_and_phone_digits(org, login):
+    CustomerFactory(owner=org.sales1, name="Acme 国际贸易", person_name="欧阳娜娜", phone="+86 138-1234-5678")
+    CustomerFactory(owner=org.sales1, name="别的公司", phone="0571-1111 2222")
+    client = login(org.sales1)
+    for query in ("acme", "ACME国际", "欧阳", "1381234", "138 1234 5678"):
+        page = text(client.get("/registers/customers/", {"scope": "personal", "q": query}))
+        assert "共 1 条记录" in page and "Acme 国际贸易" in page, query
