@@ -9,7 +9,7 @@ from accounts.models import OWNER_ROLES, User
 from accounts.selectors import owners_managed_by
 from ledger.engine.filters import MonthFilter, RegisterFilterSet
 from ledger.models import CreditRating, CustomerCategory, Product, ServiceKind
-from ledger.models.customers import name_key
+from ledger.search import search_customers
 
 SEARCH_WIDGET = forms.TextInput(attrs={"type": "search", "placeholder": _("Search")})
 
@@ -44,11 +44,7 @@ class CustomerFilter(RegisterFilterSet):
         self.filters["owner"].queryset = owners.order_by("username")
 
     def search(self, queryset, name, value):
-        key = name_key(value)[:100]
-        if not key:
-            return queryset
-        # Name, person and phone digits in one normalised column (see Customer.search_key).
-        return queryset.filter(search_key__contains=key)
+        return search_customers(queryset, value)
 
     def filter_risk(self, queryset, name, value):
         if value:

@@ -3,6 +3,7 @@ models (``full_clean`` in the services); these forms only collect and present in
 """
 
 from django import forms
+from django.db.models import Count
 from django.forms import inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -129,14 +130,21 @@ class ServiceRecordForm(forms.ModelForm):
         return data
 
 
+class OwnerWithCountField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return _("%(name)s (%(count)s customers)") % {"name": obj, "count": obj.customer_count}
+
+
 class HandoverForm(forms.Form):
-    from_user = forms.ModelChoiceField(label=_("from (departing salesperson)"), queryset=None)
+    from_user = OwnerWithCountField(label=_("from (departing salesperson)"), queryset=None)
     to_user = forms.ModelChoiceField(label=_("to (new owner)"), queryset=None)
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["from_user"].queryset = owners_managed_by(user, include_inactive=True).order_by(
-            "username"
+        self.fields["from_user"].queryset = (
+            owners_managed_by(user, include_inactive=True)
+            .annotate(customer_count=Count("customers"))
+            .order_by("username")
         )
         self.fields["to_user"].queryset = owners_managed_by(user).order_by("username")
 

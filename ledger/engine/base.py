@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.core.exceptions import ImproperlyConfigured
@@ -132,9 +132,6 @@ class Register:
     def get_absolute_url(self) -> str:
         return reverse("register-list", args=[self.code])
 
-    def all_columns(self) -> Iterator[Column]:
-        yield from self.columns
-
     def _bind_choices(self) -> None:
         """Show choice fields by their labels: look each column's field up on the model."""
         bound = []
@@ -142,15 +139,9 @@ class Register:
             if col.choices is None and col.field and col.kind == Kind.TEXT:
                 choices = _field_choices(self.model, col.field)
                 if choices:
-                    col = _replace(col, choices=choices)
+                    col = replace(col, choices=choices)
             bound.append(col)
         self.columns = tuple(bound)
-
-
-def _replace(col: Column, **changes) -> Column:
-    from dataclasses import replace
-
-    return replace(col, **changes)
 
 
 def _field_choices(model: type[Model], path: str) -> dict | None:

@@ -1,4 +1,12 @@
-from django.db import migrations, models, transaction
+from django.db import migrations, models
+
+BIGRAMS = """
+CREATE OR REPLACE FUNCTION ledger_bigrams(t text) RETURNS text[]
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+    SELECT coalesce(array_agg(DISTINCT substr(t, i, 2)), '{}')
+    FROM generate_series(1, length(t) - 1) AS i
+$$
+"""
 
 
 def fill_search_keys(apps, schema_editor):
@@ -15,25 +23,21 @@ def fill_search_keys(apps, schema_editor):
     Customer.objects.bulk_update(batch, ["search_key"])
 
 
-def trigram_index(apps, schema_editor):
-    """On PostgreSQL, a trigram index makes searches of 3+ characters use an index."""
+def bigram_index(apps, schema_editor):
+    """On PostgreSQL, index the search column by its character pairs (see ledger.search)."""
     if schema_editor.connection.vendor != "postgresql":
         return
-    try:
-        with transaction.atomic(using=schema_editor.connection.alias):
-            schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-            schema_editor.execute(
-                "CREATE INDEX IF NOT EXISTS customer_search_trgm_idx "
-                "ON ledger_customer USING gin (search_key gin_trgm_ops)"
-            )
-    except Exception:
-        # Without the extension the search still works, by a sequential scan.
-        pass
+    schema_editor.execute(BIGRAMS)
+    schema_editor.execute(
+        "CREATE INDEX IF NOT EXISTS customer_search_bigram_idx "
+        "ON ledger_customer USING gin (ledger_bigrams(search_key))"
+    )
 
 
-def drop_trigram_index(apps, schema_editor):
+def drop_bigram_index(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute("DROP INDEX IF EXISTS customer_search_trgm_idx")
+        schema_editor.execute("DROP INDEX IF EXISTS customer_search_bigram_idx")
+        schema_editor.execute("DROP FUNCTION IF EXISTS ledger_bigrams(text)")
 
 
 class Migration(migrations.Migration):
@@ -56,5 +60,5 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(fill_search_keys, migrations.RunPython.noop),
-        migrations.RunPython(trigram_index, drop_trigram_index),
+        migrations.RunPython(bigram_index, drop_bigram_index),
     ]

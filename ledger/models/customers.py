@@ -90,8 +90,8 @@ class Customer(models.Model):
     last_contact_on = models.DateField(_("last contact"), null=True, blank=True)
     name_key = models.CharField(max_length=120, editable=False, db_index=True)
     phone_key = models.CharField(max_length=40, editable=False, blank=True, db_index=True)
-    # What the list's search box looks in: name, person and phone digits, normalised, so
-    # one plain LIKE (trigram-indexed on PostgreSQL) answers the search.
+    # What the list's search box looks in: name, person and phone digits, normalised
+    # (indexed by character pairs on PostgreSQL, see ledger.search).
     search_key = models.CharField(max_length=240, editable=False, blank=True, default="")
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_by = models.ForeignKey(

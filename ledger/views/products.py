@@ -47,14 +47,10 @@ class ProductFormView(View):
                 "heading": _("Edit product") if product else _("New product"),
                 "back_url": reverse("register-list", args=["5-7"]),
                 "delete_url": reverse("product-delete", args=[product.pk])
-                if product and request_is_admin(self.request)
+                if product and self.request.user.is_admin
                 else None,
             },
         )
-
-
-def request_is_admin(request) -> bool:
-    return request.user.is_admin
 
 
 class ProductDeleteView(View):

@@ -3,7 +3,7 @@
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 
 from ledger.models import Customer
 from ledger.services.customers import StaleRecordError, customer_update, customers_hand_over
@@ -88,3 +88,19 @@ def test_a_large_export_streams_with_a_server_side_cursor(org, client):
         if len(row) > 1 and str(row[1] or "").startswith("测试客户")
     ]
     assert len(names) == 2500
+
+
+def test_the_search_uses_the_character_pair_index(org):
+    from ledger.models import Customer as CustomerModel
+    from ledger.search import search_customers
+
+    CustomerFactory(owner=org.sales1, name="杭州恒通电子有限公司")
+    CustomerFactory(owner=org.sales1, name="宁波其他公司")
+    found = search_customers(CustomerModel.objects.all(), "恒通")
+    assert [c.name for c in found] == ["杭州恒通电子有限公司"]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        sql, params = found.query.sql_with_params()
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "customer_search_bigram_idx" in plan, plan

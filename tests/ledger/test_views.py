@@ -413,7 +413,9 @@ def test_customer_card_pdf_and_excel(org, login):
 
 
 def test_search_finds_names_people_and_phone_digits(org, login):
-    CustomerFactory(owner=org.sales1, name="Acme 国际贸易", person_name="欧阳娜娜", phone="+86 138-1234-5678")
+    CustomerFactory(
+        owner=org.sales1, name="Acme 国际贸易", person_name="欧阳娜娜", phone="+86 138-1234-5678"
+    )
     CustomerFactory(owner=org.sales1, name="别的公司", phone="0571-1111 2222")
     client = login(org.sales1)
     for query in ("acme", "ACME国际", "欧阳", "1381234", "138 1234 5678"):
