@@ -29,7 +29,13 @@ def test_add_find_export_and_print_a_customer(org, page, shot):
     page.locator("nav#mainnav summary", has_text="客户台账").click()
     page.locator("nav#mainnav").get_by_role("link", name="客户台账", exact=True).click()
     page.get_by_role("link", name="新客户").click()
+    # Typing a name already in the ledger shows the match and its owner at once.
+    page.locator("#id_name").fill("别人的客户有限公司")
+    hint = page.get_by_test_id("duplicates")
+    hint.wait_for()
+    assert "别人的客户有限公司" in hint.inner_text() and str(org.sales3) in hint.inner_text()
     page.locator("#id_name").fill("杭州云帆测控技术有限公司")
+    hint.wait_for(state="detached")
     page.locator("#id_phone").fill("0571-87654321")
     page.locator("#id_category").select_option(label="潜在客户")
     rows = page.locator('[data-testid="contact-row"]')
