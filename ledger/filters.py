@@ -83,7 +83,12 @@ class ServiceRecordFilter(RegisterFilterSet):
 
 class ProductFilter(RegisterFilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search", widget=SEARCH_WIDGET)
-    is_active = django_filters.BooleanFilter(label=_("in use"))
+    is_active = django_filters.BooleanFilter(
+        label=_("in use"),
+        widget=forms.Select(
+            choices=[("", _("All")), ("true", _("In use")), ("false", _("Not in use"))]
+        ),
+    )
 
     class Meta:
         model = Product

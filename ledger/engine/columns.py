@@ -133,7 +133,7 @@ class HeaderCell:
     blank: bool = False  # filler above a label that starts on a lower row
 
 
-def header_grid(columns: Sequence[Column]) -> list[list[HeaderCell]]:
+def header_grid(columns: Sequence[Column], *, staircase: bool = True) -> list[list[HeaderCell]]:
     """The header as rows of cells, with every label after the one before it.
 
     Without groups the header is one row. With groups it is a staircase: each group
@@ -144,7 +144,12 @@ def header_grid(columns: Sequence[Column]) -> list[list[HeaderCell]]:
 
         产品编号 产品名称 规格 色泽 │  单价  │
                                   │批发│零售│ 包装方式 正常利润率 …
+
+    On screen the order of reading does not matter: ``staircase=False`` gives the classic
+    two rows, every group label on top and every ungrouped column spanning both rows.
     """
+    if not staircase:
+        return _two_rows(columns)
     n = len(columns)
     runs = sum(
         1 for i, c in enumerate(columns) if c.group and (i == 0 or columns[i - 1].group != c.group)
@@ -175,6 +180,24 @@ def header_grid(columns: Sequence[Column]) -> list[list[HeaderCell]]:
         level += 1
         i = j
     return [sorted((c for c in cells if c.row == r), key=lambda c: c.col) for r in range(depth)]
+
+
+def _two_rows(columns: Sequence[Column]) -> list[list[HeaderCell]]:
+    if not any(c.group for c in columns):
+        return [[HeaderCell(c.label, 0, i, column=c) for i, c in enumerate(columns)]]
+    top: list[HeaderCell] = []
+    bottom: list[HeaderCell] = []
+    for i, col in enumerate(columns):
+        if col.group is None:
+            top.append(HeaderCell(col.label, 0, i, rowspan=2, column=col))
+            continue
+        bottom.append(HeaderCell(col.label, 1, i, column=col))
+        last = top[-1] if top else None
+        if last is not None and last.column is None and last.label == col.group:
+            top[-1] = HeaderCell(col.group, 0, last.col, colspan=last.colspan + 1)
+        else:
+            top.append(HeaderCell(col.group, 0, i))
+    return [top, bottom]
 
 
 def starts_low(cell: HeaderCell) -> bool:

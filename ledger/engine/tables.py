@@ -5,7 +5,7 @@ from __future__ import annotations
 import django_tables2 as tables
 from django.utils.html import format_html
 
-from ledger.engine.columns import Column, Kind, header_grid, starts_low
+from ledger.engine.columns import Column, Kind, header_grid
 from ledger.engine.query import RegisterQuery
 
 LONG_TEXT = 24
@@ -58,7 +58,7 @@ class RegisterTable(tables.Table):
             k.lstrip("-"): ("desc" if k.startswith("-") else "asc") for k in self.query.sort_keys
         }
         rows = []
-        for row in header_grid(self.query.columns):
+        for row in header_grid(self.query.columns, staircase=False):
             cells = []
             for cell in row:
                 info = {
@@ -66,7 +66,6 @@ class RegisterTable(tables.Table):
                     "colspan": cell.colspan,
                     "rowspan": cell.rowspan,
                     "blank": cell.blank,
-                    "starts_low": starts_low(cell),
                 }
                 col = cell.column
                 if col is not None:

@@ -183,3 +183,20 @@ def test_register_site_refuses_duplicates():
     site.register(One)
     with pytest.raises(ImproperlyConfigured):
         site.register(One)
+
+
+def test_the_screen_header_is_the_classic_two_rows():
+    grid = header_grid(COLS_57, staircase=False)
+    assert [c.label for c in grid[0]] == [
+        "产品编号",
+        "产品名称",
+        "规格",
+        "色泽",
+        "单价",
+        "包装方式",
+        "正常利润率",
+        "历年销售量",
+        "备注",
+    ]
+    assert all(c.rowspan == 2 for c in grid[0] if c.column is not None)
+    assert [c.label for c in grid[1]] == ["批发", "零售"]
