@@ -120,15 +120,6 @@ class ServiceRecordForm(forms.ModelForm):
             handlers = handlers | User.objects.filter(pk=self.instance.handler_id)
         self.fields["handler"].queryset = handlers.distinct().order_by("username")
 
-    def clean(self):
-        data = super().clean()
-        received, handled = data.get("received_on"), data.get("handled_on")
-        if received and handled and handled < received:
-            self.add_error("handled_on", _("The handling date cannot be before the date received."))
-        if handled and not data.get("result"):
-            self.add_error("result", _("Write down the result when you enter a handling date."))
-        return data
-
 
 class OwnerWithCountField(forms.ModelChoiceField):
     def label_from_instance(self, obj):

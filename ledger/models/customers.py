@@ -5,6 +5,7 @@ import re
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -299,6 +300,15 @@ class ServiceRecord(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("service-record-edit", args=[self.pk])
+
+    def clean(self):
+        errors = {}
+        if self.handled_on and self.received_on and self.handled_on < self.received_on:
+            errors["handled_on"] = _("The handling date cannot be before the date received.")
+        if self.handled_on and not self.result.strip():
+            errors["result"] = _("Write down the result when you enter a handling date.")
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_closed(self) -> bool:

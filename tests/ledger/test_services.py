@@ -269,3 +269,21 @@ def test_product_history_names_the_editor(assistant1):
     product = ProductFactory()
     product_save(actor=assistant1, data={"remarks": "停产"}, product=product)
     assert product.history.first().history_user == assistant1
+
+
+def test_a_handled_record_needs_its_result_whoever_saves_it(sales1):
+    customer = CustomerFactory(owner=sales1)
+    with pytest.raises(ValidationError) as exc:
+        service_record_create(
+            actor=sales1,
+            customer=customer,
+            data={
+                "kind": "complaint",
+                "client_name": "王先生",
+                "content": "破损",
+                "received_on": datetime.date(2026, 11, 10),
+                "handled_on": datetime.date(2026, 11, 11),
+            },
+        )
+    assert "result" in exc.value.error_dict
+    assert not customer.service_records.exists()

@@ -421,3 +421,14 @@ def test_search_finds_names_people_and_phone_digits(org, login):
     for query in ("acme", "ACME国际", "欧阳", "1381234", "138 1234 5678"):
         page = text(client.get("/registers/customers/", {"scope": "personal", "q": query}))
         assert "共 1 条记录" in page and "Acme 国际贸易" in page, query
+
+
+def test_a_damaged_version_field_is_reported_not_ignored(org, login):
+    customer = CustomerFactory(owner=org.sales1)
+    response = login(org.sales1).post(
+        f"/customers/{customer.pk}/edit/", {"name": "新名字", "category": "new", "version": "abc"}
+    )
+    assert response.status_code == 200
+    assert "请刷新页面后重试" in text(response)
+    customer.refresh_from_db()
+    assert customer.name != "新名字"
