@@ -49,6 +49,14 @@ class HeaderField:
     label: str
     value: Callable[[RegisterContext], str] | None = None
 
+    def text(self, context: RegisterContext, blank: str = "＿＿＿＿＿＿") -> str:
+        """``编号：HT-2026-0001``, or ``编号：＿＿＿`` to fill in by hand. A label that is a
+        caption in itself (``单位：万元``) prints as it is."""
+        if "：" in self.label:
+            return self.label
+        value = self.value(context) if self.value else ""
+        return f"{self.label}：{value or blank}"
+
 
 @dataclass
 class RegisterContext:

@@ -159,11 +159,7 @@ class SheetWriter:
         fields = list(self.register.header_fields)
         if not fields:
             return
-        cells = []
-        for field in fields:
-            value = field.value(self.query.context) if field.value else ""
-            cells.append(self._cell(f"{field.label}：{value or '＿＿＿＿'}"))
-        self._append(cells)
+        self._append([self._cell(field.text(self.query.context)) for field in fields])
 
     def _column_header(self) -> None:
         grid = header_grid(self.columns)

@@ -25,10 +25,8 @@ def register_print_context(query: RegisterQuery) -> dict[str, Any]:
         "register": register,
         "title": register.display_title(context),
         "code_label": register.code_label,
-        "header_fields": [
-            (field.label, field.value(context) if field.value else "")
-            for field in register.header_fields
-        ],
+        # One run of text, like the signature line: read as one piece above the table.
+        "header_line": "  ".join(field.text(context) for field in register.header_fields),
         "header_rows": [
             [{"cell": cell, "low": starts_low(cell)} for cell in row]
             for row in header_grid(columns)
