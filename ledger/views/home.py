@@ -7,13 +7,21 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from ledger.selectors import Scope, customers_visible_to, service_records_visible_to
+from ledger.engine import site
+from ledger.selectors import (
+    Scope,
+    customer_detail_q,
+    customers_visible_to,
+    service_records_visible_to,
+)
 
 
 def home(request):
     user = request.user
     mine = customers_visible_to(user, scope=Scope.PERSONAL)
     context = {
+        "registers": site.visible_to(user),
+        "has_personal": customer_detail_q(user) is not None,
         "customer_count": mine.count() if user.is_sales_side else None,
         "public_count": customers_visible_to(user, scope=Scope.PUBLIC).count(),
         "recent_customers": mine.select_related("owner").order_by("-updated_at")[:8],

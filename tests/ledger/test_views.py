@@ -432,3 +432,9 @@ def test_a_damaged_version_field_is_reported_not_ignored(org, login):
     assert "请刷新页面后重试" in text(response)
     customer.refresh_from_db()
     assert customer.name != "新名字"
+
+
+def test_a_reviewer_home_page_offers_what_the_role_can_open(org, login):
+    page = text(login(org.production1).get("/"))
+    assert "您可使用的台账" in page and "/registers/5-7/" in page
+    assert "最近更新的客户" not in page and "/registers/customers/" not in page
