@@ -262,18 +262,9 @@ OVERDUE = [
     "2026 年 3 月逾期 7 天，已结清",
     "尚有一笔 2026 年 9 月的货款逾期未付",
 ]
-TITLES = [
-    "采购经理",
-    "总经理",
-    "技术主管",
-    "财务经理",
-    "采购专员",
-    "生产经理",
-    "副总经理",
-    "质量经理",
-    "仓储主管",
-    "行政主管",
-]
+from fixtures.demo import TITLES as DEMO_TITLES  # noqa: E402
+
+TITLES = [*DEMO_TITLES, "仓储主管", "行政主管"]
 
 # Events: kind (weight) → titles. Follow-ups are dated up to two months ahead.
 EVENT_KINDS = ["contract"] * 2 + ["meeting"] * 4 + ["other"] * 3 + ["follow_up"]

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from accounts.selectors import owner_choices_for, owners_managed_by
 from ledger.models import Contact, Customer, CustomerEvent, EventKind, Product, ServiceRecord
+from ledger.selectors import handler_choices_for
 from ledger.services.customers import CUSTOMER_FIELDS
 from ledger.services.products import FIELDS as PRODUCT_FIELDS
 
@@ -115,10 +116,8 @@ class ServiceRecordForm(forms.ModelForm):
         self.fields["content"].max_length = LONG_TEXT
         self.fields["result"].max_length = LONG_TEXT
         self.fields["received_on"].initial = timezone.localdate()
-        handlers = User.objects.filter(pk=user.pk) | owners_managed_by(user)
-        if self.instance.pk and self.instance.handler_id:
-            handlers = handlers | User.objects.filter(pk=self.instance.handler_id)
-        self.fields["handler"].queryset = handlers.distinct().order_by("username")
+        record = self.instance if self.instance.pk else None
+        self.fields["handler"].queryset = handler_choices_for(user, record).order_by("username")
 
 
 class OwnerWithCountField(forms.ModelChoiceField):

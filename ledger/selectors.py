@@ -14,7 +14,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from accounts.models import OWNER_ROLES, Role, User
-from accounts.selectors import managed_department_ids
+from accounts.selectors import managed_department_ids, owners_managed_by
 from ledger.models import Contact, Customer, CustomerEvent, Product, ServiceRecord
 
 
@@ -130,6 +130,15 @@ def get_service_record_for(user: User, pk: Any) -> ServiceRecord:
         return service_records_visible_to(user).select_related("customer").get(pk=int(pk))
     except (ServiceRecord.DoesNotExist, ValueError, TypeError):
         raise Http404("no such service record") from None
+
+
+def handler_choices_for(user: User, record: ServiceRecord | None = None) -> QuerySet:
+    """Who ``user`` may name as the handler of a service record: themselves, the people
+    they manage, or the handler the record already has."""
+    handlers = User.objects.filter(pk=user.pk) | owners_managed_by(user)
+    if record is not None and record.handler_id:
+        handlers = handlers | User.objects.filter(pk=record.handler_id)
+    return handlers.distinct()
 
 
 def events_of(customer: Customer) -> QuerySet[CustomerEvent]:

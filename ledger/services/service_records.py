@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from ledger.models import Customer, ServiceRecord
+from ledger.selectors import handler_choices_for
 from ledger.services.customers import check_may_edit_customer, touch_last_contact
 
 FIELDS = (
@@ -23,19 +26,28 @@ FIELDS = (
 )
 
 
+def _check_handler(actor: User, record: ServiceRecord, previous_handler_id=None) -> None:
+    if record.handler_id is None or record.handler_id == previous_handler_id:
+        return
+    if not handler_choices_for(actor).filter(pk=record.handler_id).exists():
+        raise ValidationError({"handler": _("You may not name this person as the handler.")})
+
+
 @transaction.atomic
 def service_record_create(
     *, actor: User, customer: Customer, data: Mapping[str, Any]
 ) -> ServiceRecord:
     """Record a consultation, complaint or suggestion of a customer.
 
-    Who: whoever may see the customer's details. Receiving it counts as contact.
+    Who: whoever may see the customer's details; the handler is the actor or someone they
+    manage. Receiving it counts as contact.
     """
     check_may_edit_customer(actor, customer)
     record = ServiceRecord(customer=customer, created_by=actor)
     for field in FIELDS:
         if field in data:
             setattr(record, field, data[field])
+    _check_handler(actor, record)
     record.full_clean()
     record._history_user = actor
     record.save()
@@ -49,9 +61,13 @@ def service_record_update(
 ) -> ServiceRecord:
     """Update a service record, typically to write down its 处理结果 and date."""
     check_may_edit_customer(actor, record.customer)
+    previous_handler_id = ServiceRecord.objects.values_list("handler_id", flat=True).get(
+        pk=record.pk
+    )
     for field in FIELDS:
         if field in data:
             setattr(record, field, data[field])
+    _check_handler(actor, record, previous_handler_id)
     record.full_clean()
     record._history_user = actor
     record.save()

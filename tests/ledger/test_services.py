@@ -287,3 +287,25 @@ def test_a_handled_record_needs_its_result_whoever_saves_it(sales1):
         )
     assert "result" in exc.value.error_dict
     assert not customer.service_records.exists()
+
+
+def test_the_handler_is_someone_the_actor_may_name(org):
+    customer = CustomerFactory(owner=org.sales1)
+    data = {
+        "kind": "complaint",
+        "client_name": "王先生",
+        "content": "破损",
+        "received_on": datetime.date(2026, 11, 10),
+    }
+    with pytest.raises(ValidationError) as exc:
+        service_record_create(
+            actor=org.sales1, customer=customer, data={**data, "handler": org.sales3}
+        )
+    assert "handler" in exc.value.error_dict
+    record = service_record_create(
+        actor=org.manager1, customer=customer, data={**data, "handler": org.sales2}
+    )
+    # Keeping the handler someone else named is allowed; changing it is not.
+    service_record_update(actor=org.sales1, record=record, data={"content": "破损两箱"})
+    with pytest.raises(ValidationError):
+        service_record_update(actor=org.sales1, record=record, data={"handler": org.sales3})
