@@ -9,13 +9,27 @@ admin.site.site_title = _("Customer ledger")
 admin.site.index_title = _("Administration")
 
 
-class ContactInline(admin.TabularInline):
+class ReadOnlyAdmin:
+    """The ledger's records are read here, written in the application: there every change
+    goes through the services (permissions, duplicate check, versions, history reasons)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ContactInline(ReadOnlyAdmin, admin.TabularInline):
     model = Contact
     extra = 0
 
 
 @admin.register(Customer)
-class CustomerAdmin(SimpleHistoryAdmin):
+class CustomerAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     list_display = ("name", "category", "owner", "last_contact_on", "updated_at")
     list_filter = ("category", "credit_rating", "owner__department")
     search_fields = ("name", "person_name", "phone")
@@ -25,7 +39,7 @@ class CustomerAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(CustomerEvent)
-class CustomerEventAdmin(admin.ModelAdmin):
+class CustomerEventAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ("occurred_on", "customer", "kind", "title")
     list_filter = ("kind",)
     search_fields = ("title", "customer__name")
@@ -34,7 +48,7 @@ class CustomerEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(ServiceRecord)
-class ServiceRecordAdmin(SimpleHistoryAdmin):
+class ServiceRecordAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     list_display = ("received_on", "customer", "kind", "client_name", "handler", "handled_on")
     list_filter = ("kind",)
     search_fields = ("customer__name", "client_name", "content")
@@ -42,7 +56,7 @@ class ServiceRecordAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Product)
-class ProductAdmin(SimpleHistoryAdmin):
+class ProductAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     list_display = ("code", "name", "spec", "wholesale_price", "retail_price", "is_active")
     list_filter = ("is_active",)
     search_fields = ("code", "name")

@@ -140,3 +140,22 @@ def test_a_manager_cannot_reach_another_departments_customer_by_post(org, things
     )
     assert response.status_code == 404
     assert things["c3"].service_records.count() == 1
+
+
+def test_the_admin_site_only_reads_ledger_records(org, things, client):
+    client.force_login(org.admin)
+    customer = things["c1"]
+    assert client.get(f"/admin/ledger/customer/{customer.pk}/change/").status_code == 200
+    refused = client.post(
+        f"/admin/ledger/customer/{customer.pk}/change/", {"name": "后台改名", "category": "key"}
+    )
+    assert refused.status_code == 403
+    assert client.get("/admin/ledger/customer/add/").status_code == 403
+    assert (
+        client.post(f"/admin/ledger/customer/{customer.pk}/delete/", {"post": "yes"}).status_code
+        == 403
+    )
+    customer.refresh_from_db()
+    assert customer.name == "一部客户"
+    # Users and departments are managed there.
+    assert client.get("/admin/accounts/user/add/").status_code == 200
