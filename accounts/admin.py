@@ -1,8 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department, User
+
+# Roles are a field of the user, not groups: the groups page would only mislead.
+admin.site.unregister(Group)
 
 
 @admin.register(Department)
