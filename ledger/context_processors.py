@@ -3,23 +3,28 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from ledger.engine import Family, site
+from ledger.engine import Face, site
 
 
 def navigation(request):
+    """One menu per family that has something this user may open: its registers and
+    documents in 表 order, then the family's own links (e.g. 客户移交 for managers). A
+    form not built yet, or one the role may not open, is not listed (the register index
+    lists every form); a family with nothing to open has no menu."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
     menus = []
-    for family in Family:
+    for spec in site.ordered_families():
         items = [
-            (f"{r.code_label} {r.title}".strip(), r.get_absolute_url())
-            for r in site
-            if r.family == family and r.can_open(user)
+            (f"{d.code_label} {d.title}".strip(), d.get_absolute_url())
+            for d in site.declarations()
+            if d.family == spec.family and d.allows(Face.OPEN, user)
         ]
-        # Every family appears; its forms not yet in use are listed on the index page.
-        items.append((_("All forms of this family"), f"{reverse('register-index')}#{family.value}"))
-        menus.append({"label": family.label, "items": items, "family": family.value})
+        if spec.links is not None:
+            items += spec.links(user)
+        if items:
+            menus.append({"label": spec.label, "items": items, "family": spec.family.value})
     menus.append(
         {
             "label": _("Reports and exports"),

@@ -13,8 +13,8 @@ from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from accounts.models import Role
 from ledger.engine import Column, Family, HeaderField, Kind, Register, site
 from ledger.filters import CustomerFilter, ProductFilter, ServiceRecordFilter
 from ledger.models import Contact, ContactKind, Customer, Product, ServiceRecord
@@ -22,6 +22,7 @@ from ledger.selectors import (
     Scope,
     can_create_customer,
     can_edit_products,
+    can_hand_over,
     customer_detail_q,
     customers_visible_to,
     products_visible_to,
@@ -37,6 +38,27 @@ def user_name(prefix: str):
 def customer_scope(params) -> str:
     value = (params or {}).get("scope")
     return Scope.PERSONAL if value == Scope.PERSONAL else Scope.PUBLIC
+
+
+def customer_links(user) -> list[tuple[str, str]]:
+    """The registry's menu links besides its registers, for the roles that may use them."""
+    links = []
+    if can_create_customer(user):
+        links.append((_("New customer"), reverse("customer-create")))
+    if can_hand_over(user):
+        links.append((_("Hand over customers"), reverse("customer-handover")))
+    return links
+
+
+site.add_family(
+    Family.CUSTOMERS, label=gettext_lazy("Customer ledgers"), app="ledger", links=customer_links
+)
+
+
+def personal_scope(context) -> bool:
+    """Column rule: details are shown in the 个人台账 (and the monthly workbook) only; the
+    公共台账 shows the shared columns, those without a rule."""
+    return CustomerRegister.scope(context) == Scope.PERSONAL
 
 
 @site.register
@@ -56,21 +78,21 @@ class CustomerRegister(Register):
     columns = (
         Column("序号", kind=Kind.SEQ, width=6, name="seq"),
         Column("客户名称", "name", width=28, link=True),
-        Column("客户姓名", "person_name", width=10),
+        Column("客户姓名", "person_name", width=10, visible=personal_scope),
         Column("客户类别", "category", width=10),
-        Column("行业", "industry", width=12),
-        Column("公司规模", "company_size", width=16),
-        Column("地址", "address", width=30),
-        Column("电话号码", "phone", width=16),
-        Column("电子邮件", "email", width=24),
-        Column("主要联系人", "primary_contact", width=10),
-        Column("联系人电话", "primary_contact_phone", width=16),
-        Column("信用评级", "credit_rating", width=8),
-        Column("风险预警", "risk_warning", width=24),
+        Column("行业", "industry", width=12, visible=personal_scope),
+        Column("公司规模", "company_size", width=16, visible=personal_scope),
+        Column("地址", "address", width=30, visible=personal_scope),
+        Column("电话号码", "phone", width=16, visible=personal_scope),
+        Column("电子邮件", "email", width=24, visible=personal_scope),
+        Column("主要联系人", "primary_contact", width=10, visible=personal_scope),
+        Column("联系人电话", "primary_contact_phone", width=16, visible=personal_scope),
+        Column("信用评级", "credit_rating", width=8, visible=personal_scope),
+        Column("风险预警", "risk_warning", width=24, visible=personal_scope),
         Column("负责人", "owner_name", width=10, order_by="owner__username"),
         Column("最近联系", "last_contact_on", kind=Kind.DATE, width=13),
     )
-    public_keys = ("seq", "name", "category", "owner_name", "last_contact_on")
+    annotations = ("primary_contact", "primary_contact_phone", "owner_name", "can_view")
 
     def can_open(self, user):
         return user.is_active and user.is_sales_side
@@ -78,7 +100,13 @@ class CustomerRegister(Register):
     def base_queryset(self, context):
         return customers_visible_to(context.user, scope=self.scope(context))
 
-    def scope(self, context):
+    @property
+    def public_keys(self) -> tuple[str, ...]:
+        """The shared columns of the 公共台账: those without a visibility rule."""
+        return tuple(c.key for c in self.columns if c.visible is None)
+
+    @staticmethod
+    def scope(context):
         return Scope.PERSONAL if context.month else customer_scope(context.params)
 
     def display_title(self, context):
@@ -106,11 +134,6 @@ class CustomerRegister(Register):
             )
         return queryset.annotate(owner_name=user_name("owner"), can_view=can_view)
 
-    def get_columns(self, context):
-        if self.scope(context) == Scope.PERSONAL:
-            return self.columns
-        return tuple(c for c in self.columns if c.key in self.public_keys)
-
     def row_url(self, row, context):
         if row.get("can_view"):
             return reverse("customer-detail", args=[row["pk"]])
@@ -120,7 +143,7 @@ class CustomerRegister(Register):
         actions = []
         if can_create_customer(user):
             actions.append((_("New customer"), reverse("customer-create")))
-        if user.role in (Role.MANAGER, Role.ADMIN):
+        if can_hand_over(user):
             actions.append((_("Hand over customers"), reverse("customer-handover")))
         return actions
 
@@ -166,6 +189,8 @@ class ServiceRecordRegister(Register):
 
     def base_queryset(self, context):
         return service_records_visible_to(context.user)
+
+    annotations = ("handler_name",)
 
     def annotate(self, queryset, context):
         return queryset.annotate(handler_name=user_name("handler"))

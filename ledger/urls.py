@@ -1,9 +1,23 @@
+from importlib.util import find_spec
+
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from ledger.engine import site
 from ledger.views import customers, home, products, registers
+
+
+def family_urlpatterns() -> list:
+    """Each family app's own ``urls.py``, mounted at the prefix its ``registers.py``
+    declares: the families bring their URLs, ``ledger`` does not name them."""
+    patterns = []
+    for spec in site.ordered_families():
+        if spec.url_prefix and find_spec(f"{spec.app}.urls") is not None:
+            patterns.append(path(f"{spec.url_prefix}/", include(f"{spec.app}.urls")))
+    return patterns
+
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -64,4 +78,5 @@ urlpatterns = [
     path("products/new/", products.ProductFormView.as_view(), name="product-create"),
     path("products/<int:pk>/edit/", products.ProductFormView.as_view(), name="product-edit"),
     path("products/<int:pk>/delete/", products.ProductDeleteView.as_view(), name="product-delete"),
+    *family_urlpatterns(),
 ]

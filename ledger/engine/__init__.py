@@ -15,10 +15,24 @@ A family app declares its registers in ``<app>/registers.py``::
         def can_open(self, user): ...
         def base_queryset(self, user): return products_visible_to(user)
 
+and names its family once, with the menu label and its URLs::
+
+    site.add_family(Family.SALES, label=_("Sales ledgers"), app="sales", url_prefix="sales")
+
 ``ledger`` discovers those modules at start-up and never imports a family app itself.
 """
 
-from ledger.engine.base import Family, HeaderField, Register, RegisterSite, site
+from ledger.engine.base import Access, Face, Family, HeaderField, Register, RegisterSite, site
 from ledger.engine.columns import Column, Kind
 
-__all__ = ["Column", "Family", "HeaderField", "Kind", "Register", "RegisterSite", "site"]
+__all__ = [
+    "Access",
+    "Column",
+    "Face",
+    "Family",
+    "HeaderField",
+    "Kind",
+    "Register",
+    "RegisterSite",
+    "site",
+]

@@ -11,7 +11,6 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Model, QuerySet
 from django.http import QueryDict
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
 
 from ledger.engine.columns import Column, Kind
 
@@ -20,6 +19,12 @@ if TYPE_CHECKING:
 
 
 class Family(enum.StrEnum):
+    """The families of forms, as ``forms.json`` names them (in menu order).
+
+    Only the names live here: each family app declares its menu label, its URLs and its
+    registers itself (``site.add_family`` in its ``registers.py``).
+    """
+
     CUSTOMERS = "customers"
     SALES = "sales"
     CONTRACTS = "contracts"
@@ -27,15 +32,69 @@ class Family(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return str(FAMILY_LABELS[self])
+        spec = site.families.get(self)
+        return str(spec.label) if spec else self.value
 
 
-FAMILY_LABELS = {
-    Family.CUSTOMERS: _("Customer ledgers"),
-    Family.SALES: _("Sales ledgers"),
-    Family.CONTRACTS: _("Contract ledgers"),
-    Family.VISITS: _("Visit ledgers"),
-}
+class Face(enum.StrEnum):
+    """The ways a declaration is shown: each is a permission of its own."""
+
+    OPEN = "open"  # the list page (a document: its list and its page)
+    EXPORT = "export"  # Excel: the register's sheet, the monthly workbook's sheet
+    PRINT = "print"  # PDF
+
+
+class Access:
+    """Who may open, export and print a declaration, and which columns a role sees.
+
+    The protocol shared by registers and documents (``ledger.engine.documents``): every
+    declaration says ``can_open(user)``; ``can_export`` and ``can_print`` default to it
+    and are overridden where a role may read a form but not take it away. Columns carry
+    their own rule (``Column(..., visible=rule)``, ``rule(context) -> bool``): a column
+    without a rule is seen by everyone who may open the form. The views call
+    ``allows(face, user)`` and nothing else, so a declaration is the one place to read who
+    may do what, and the role × form × face test is generated from it.
+    """
+
+    def can_open(self, user: User) -> bool:
+        raise NotImplementedError
+
+    def can_export(self, user: User) -> bool:
+        return self.can_open(user)
+
+    def can_print(self, user: User) -> bool:
+        return self.can_open(user)
+
+    def allows(self, face: Face, user: User) -> bool:
+        if not (user.is_authenticated and user.is_active):
+            return False
+        if face == Face.OPEN:
+            return bool(self.can_open(user))
+        # Exporting or printing what one may not open is never allowed.
+        if not self.can_open(user):
+            return False
+        return bool(self.can_export(user) if face == Face.EXPORT else self.can_print(user))
+
+    def columns_for(self, context: RegisterContext) -> tuple[Column, ...]:
+        """The declared columns whose rule lets ``context`` (its user, its scope) see them."""
+        return tuple(c for c in self.columns if _column_visible(c, context))
+
+
+def _column_visible(column: Column, context: RegisterContext) -> bool:
+    rule = getattr(column, "visible", None)
+    return rule is None or bool(rule(context))
+
+
+@dataclass(frozen=True)
+class FamilySpec:
+    """What a family app contributes besides its forms: its menu label, its URLs (the
+    app's ``urls.py``, mounted at ``/<url_prefix>/``) and further menu links."""
+
+    family: Family
+    label: Any
+    app: str
+    url_prefix: str = ""
+    links: Callable[[User], list[tuple[str, str]]] | None = None
 
 
 @dataclass(frozen=True)
@@ -67,12 +126,15 @@ class RegisterContext:
     month: str | None = None  # "YYYY-MM" when rendered for the monthly workbook
 
 
-class Register:
+class Register(Access):
     """The declaration of one register (台账) or report; subclass and fill in.
 
     Required: ``code``, ``title``, ``family``, ``model``, ``columns``, ``can_open`` and
-    ``base_queryset``. The rest has defaults.
+    ``base_queryset``. The rest has defaults. Permissions follow ``Access``;
+    ``manage.py check`` verifies the declaration (``ledger/checks.py``).
     """
+
+    kind: ClassVar[str] = "register"  # forms.json's kind; a Document says "document"
 
     code: ClassVar[str]
     title: ClassVar[str]
@@ -92,6 +154,8 @@ class Register:
     in_monthly_workbook: ClassVar[bool] = True
     # Extra values fetched for every row (e.g. the pk for links).
     extra_values: ClassVar[Sequence[str]] = ("pk",)
+    # Names that ``annotate()`` adds to the rows: columns may read them as fields.
+    annotations: ClassVar[Sequence[str]] = ()
 
     def __init__(self):
         self._bind_choices()
@@ -100,9 +164,6 @@ class Register:
         return f"{self.code} {self.title}"
 
     # --- to override ------------------------------------------------------------------
-    def can_open(self, user: User) -> bool:
-        raise NotImplementedError
-
     def base_queryset(self, context: RegisterContext) -> QuerySet:
         """The rows ``context.user`` may see: always a selector, never a bare manager."""
         raise NotImplementedError
@@ -111,7 +172,8 @@ class Register:
         return queryset
 
     def get_columns(self, context: RegisterContext) -> Sequence[Column]:
-        return self.columns
+        """The columns shown to ``context``: by default each column's ``visible`` rule."""
+        return self.columns_for(context)
 
     def row_url(self, row: Mapping[str, Any], context: RegisterContext) -> str | None:
         return None
@@ -132,6 +194,10 @@ class Register:
     def is_form(self) -> bool:
         """Registers numbered 表5-x print with their code."""
         return self.code[:1].isdigit()
+
+    @property
+    def sort_key(self) -> tuple:
+        return form_sort_key(self.code)
 
     @property
     def code_label(self) -> str:
@@ -169,33 +235,82 @@ def _field_choices(model: type[Model], path: str) -> dict | None:
     return None
 
 
+def form_sort_key(code: str) -> tuple:
+    """表 order: the registry's own registers first, then 5-2 < 5-3 < … < 5-10 < 5-11."""
+    parts = code.split("-")
+    if all(p.isdigit() for p in parts):
+        return (1, *(int(p) for p in parts))
+    return (0,)
+
+
 class RegisterSite:
-    """All registers, by code. Family apps add theirs from ``registers.py``."""
+    """Every declaration (registers and documents), by code, and the families that
+    contribute them. Family apps add theirs from ``registers.py``, which ``ledger``
+    discovers at start-up (``LedgerConfig.ready``) as the admin discovers ``admin.py``.
+
+    Iterating gives the registers in 表 order; ``documents()`` the documents.
+    """
 
     def __init__(self):
-        self._registry: dict[str, Register] = {}
+        self._registry: dict[str, Access] = {}
+        self.families: dict[Family, FamilySpec] = {}
 
-    def register(self, register_class: type[Register]) -> type[Register]:
-        code = register_class.code
+    def register(self, declaration_class: type) -> type:
+        """Add a declaration; a code declared twice stops the start-up. Everything else
+        about the declaration is verified by ``manage.py check`` (``ledger/checks.py``)."""
+        code = declaration_class.code
         if code in self._registry:
-            raise ImproperlyConfigured(f"register {code} is declared twice")
-        keys = [c.key for c in register_class.columns]
-        if len(keys) != len(set(keys)):
-            raise ImproperlyConfigured(f"register {code}: column keys must be unique")
-        self._registry[code] = register_class()
-        return register_class
+            raise ImproperlyConfigured(f"{code} is declared twice")
+        self._registry[code] = declaration_class()
+        return declaration_class
 
-    def get(self, code: str) -> Register | None:
-        return self._registry.get(code)
+    def unregister(self, code: str) -> None:
+        self._registry.pop(code, None)
+
+    def add_family(
+        self,
+        family: Family,
+        *,
+        label: Any,
+        app: str,
+        url_prefix: str = "",
+        links: Callable[[User], list[tuple[str, str]]] | None = None,
+    ) -> FamilySpec:
+        """Declare a family's menu label, its app (whose ``urls.py`` is mounted at
+        ``/<url_prefix>/`` when it exists) and further menu links ``links(user)``."""
+        spec = FamilySpec(family, label, app, url_prefix, links)
+        self.families[family] = spec
+        return spec
+
+    def _ordered(self) -> list[Access]:
+        items = list(self._registry.values())
+        return sorted(items, key=lambda d: d.sort_key)  # stable: registration order kept
+
+    def get(self, code: str, kind: str = "register") -> Any:
+        declaration = self._registry.get(code)
+        if declaration is None or getattr(declaration, "kind", "register") != kind:
+            return None
+        return declaration
+
+    def declarations(self) -> list[Access]:
+        """Every declaration, registers and documents, in 表 order."""
+        return self._ordered()
+
+    def documents(self) -> list[Access]:
+        return [d for d in self._ordered() if getattr(d, "kind", "") == "document"]
 
     def __iter__(self) -> Iterator[Register]:
-        return iter(self._registry.values())
+        return iter([d for d in self._ordered() if getattr(d, "kind", "") != "document"])
 
     def __contains__(self, code: str) -> bool:
         return code in self._registry
 
-    def visible_to(self, user: User) -> list[Register]:
-        return [r for r in self if r.can_open(user)]
+    def visible_to(self, user: User, face: Face = Face.OPEN) -> list[Register]:
+        return [r for r in self if r.allows(face, user)]
+
+    def ordered_families(self) -> list[FamilySpec]:
+        order = list(Family)
+        return sorted(self.families.values(), key=lambda spec: order.index(spec.family))
 
 
 site = RegisterSite()

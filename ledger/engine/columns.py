@@ -49,6 +49,9 @@ class Column:
     link: bool = False
     needs: Sequence[str] = ()  # further row values a ``value`` function reads
     choices: Mapping[Any, str] | None = dataclass_field(default=None, compare=False)
+    # Who sees the column: ``visible(context) -> bool`` (e.g. only in the 个人台账 scope);
+    # None means everyone who may open the register (see ``ledger.engine.base.Access``).
+    visible: Callable[[Any], bool] | None = dataclass_field(default=None, compare=False)
 
     def __post_init__(self):
         if self.field is None and self.value is None and self.kind != Kind.SEQ:
@@ -93,6 +96,9 @@ class Column:
         if self.kind == Kind.DATETIME and isinstance(value, datetime.datetime):
             # Excel has no time zones: write the local wall-clock time.
             return timezone.localtime(value).replace(tzinfo=None)
+        if self.kind == Kind.DATE and isinstance(value, datetime.datetime):
+            # A date column over a moment: the local date (23:30 UTC is the next day here).
+            return timezone.localdate(value) if timezone.is_aware(value) else value.date()
         if self.kind == Kind.PERCENT and isinstance(value, Decimal | int | float):
             return value
         return value

@@ -6,7 +6,7 @@ from django.http import QueryDict
 from django.utils import timezone
 from openpyxl import Workbook
 
-from ledger.engine.base import RegisterContext, site
+from ledger.engine.base import Face, RegisterContext, site
 from ledger.engine.excel import new_workbook, write_register
 from ledger.engine.query import parse_month, run_query
 
@@ -24,8 +24,8 @@ def build_monthly_workbook(*, user, month: str) -> Workbook:
     cover.append([f"导出时间：{timezone.localtime():%Y-%m-%d %H:%M}", f"导出人：{user}"])
     cover.append([])
     cover.append(["表号", "名称", "范围", "行数"])
-    for register in site:
-        if not (register.in_monthly_workbook and register.can_open(user)):
+    for register in site:  # in 表 order
+        if not (register.in_monthly_workbook and register.allows(Face.EXPORT, user)):
             continue
         context = RegisterContext(user=user, params=QueryDict(mutable=True), month=month)
         rows = write_register(workbook, run_query(register, context))

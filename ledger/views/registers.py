@@ -16,7 +16,7 @@ from django.views.generic import TemplateView
 from django_tables2 import RequestConfig, SingleTableMixin
 
 from ledger.catalog import paper_forms
-from ledger.engine import Family, site
+from ledger.engine import Face, site
 from ledger.engine.base import RegisterContext
 from ledger.engine.excel import new_workbook, save_to_tempfile, write_register
 from ledger.engine.pdf import render_pdf
@@ -56,13 +56,16 @@ def counting_paginator(query: RegisterQuery) -> type[Paginator]:
 
 
 class RegisterMixin:
-    """Resolve the register from the URL; 404 if unknown, 403 if the role may not open it."""
+    """Resolve the register from the URL; 404 if unknown, 403 if the declaration does not
+    allow this face (list, Excel, PDF) to the user's role."""
+
+    face = Face.OPEN
 
     def dispatch(self, request, *args, code: str, **kwargs):
         self.register = site.get(code)
         if self.register is None:
             raise Http404("no such register")
-        if not self.register.can_open(request.user):
+        if not self.register.allows(self.face, request.user):
             raise PermissionDenied
         self.register_context = RegisterContext(user=request.user, params=request.GET)
         return super().dispatch(request, *args, **kwargs)
@@ -103,13 +106,19 @@ class RegisterListView(RegisterMixin, SingleTableMixin, TemplateView):
             actions=register.actions(self.request.user),
             variants=register.variants(ctx),
             querystring=querystring,
-            export_url=f"{register.get_absolute_url()}export.xlsx?{querystring}",
-            print_url=f"{register.get_absolute_url()}print.pdf?{querystring}",
+            export_url=f"{register.get_absolute_url()}export.xlsx?{querystring}"
+            if register.allows(Face.EXPORT, self.request.user)
+            else None,
+            print_url=f"{register.get_absolute_url()}print.pdf?{querystring}"
+            if register.allows(Face.PRINT, self.request.user)
+            else None,
         )
         return context
 
 
 class RegisterExportView(RegisterMixin, View):
+    face = Face.EXPORT
+
     def get(self, request, *args, **kwargs):
         query = self.get_query()
         if not query.filters_valid:
@@ -122,6 +131,8 @@ class RegisterExportView(RegisterMixin, View):
 
 
 class RegisterPrintView(RegisterMixin, View):
+    face = Face.PRINT
+
     def get(self, request, *args, **kwargs):
         query = self.get_query()
         if not query.filters_valid:
@@ -144,36 +155,40 @@ class RegisterPrintView(RegisterMixin, View):
 
 
 class RegisterIndexView(TemplateView):
-    """Every 表 of FORMS.md with its code, and the registry's own registers."""
+    """Every 表 of FORMS.md with its code, by family in 表 order, and the registry's own
+    registers; a form links where it is built and the user's role may open it."""
 
     template_name = "registers/index.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        families = {family: [] for family in Family}
+        families = {spec.family: [] for spec in site.ordered_families()}
         for register in site:
-            if not register.is_form:
+            if not register.is_form and register.family in families:
                 families[register.family].append(
                     {
                         "code": "",
                         "title": register.title,
-                        "kind": "register",
-                        "url": register.get_absolute_url() if register.can_open(user) else None,
+                        "kind": register.kind,
+                        "url": register.get_absolute_url() if register.allows(Face.OPEN, user) else None,
                         "available": True,
                     }
                 )
         for form in paper_forms().values():
-            register = site.get(form.code)
-            families[Family(form.family)].append(
+            declaration = site.get(form.code, kind=form.kind)
+            entries = families.get(form.family)
+            if entries is None:
+                continue  # a family whose app is not installed
+            entries.append(
                 {
                     "code": form.code,
                     "title": form.title,
                     "kind": form.kind,
-                    "url": register.get_absolute_url()
-                    if register is not None and register.can_open(user)
+                    "url": declaration.get_absolute_url()
+                    if declaration is not None and declaration.allows(Face.OPEN, user)
                     else None,
-                    "available": register is not None,
+                    "available": declaration is not None,
                 }
             )
         context["families"] = [
@@ -193,12 +208,20 @@ class ExportCenterView(TemplateView):
         today = timezone.localdate()
         context["month_form"] = MonthForm(initial={"month": today.strftime("%Y-%m")})
         context["can_export_month"] = user.is_admin
-        context["registers"] = site.visible_to(user)
+        context["registers"] = [
+            {
+                "register": register,
+                "export": register.allows(Face.EXPORT, user),
+                "print": register.allows(Face.PRINT, user),
+            }
+            for register in site.visible_to(user)
+        ]
         return context
 
 
 class MonthlyWorkbookView(View):
-    """One sheet per register for one month. Admins only (they close the month)."""
+    """One sheet per register for one month, in 表 order. Admins only (they close the
+    month); each register's sheet only where its declaration lets the user export it."""
 
     def get(self, request):
         if not request.user.is_admin:
