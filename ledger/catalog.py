@@ -5,7 +5,7 @@ every form from it, and the tests compare every declaration's labels with it.
 """
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -19,13 +19,20 @@ class PaperForm:
     kind: str  # "register" | "document" | "report"
     family: str
     header: tuple[str, ...]
-    columns: tuple[str, ...]
+    columns: tuple[str, ...]  # left to right, a group label just before its sub-columns
     footer: tuple[str, ...]
+    groups: dict[str, int] = field(default_factory=dict)  # group label → sub-columns
+    row_labels: tuple[str, ...] = ()  # labels printed in the body (5-27: 计划 / 实际)
 
     @property
     def sort_key(self) -> tuple[int, int]:
         major, minor = self.code.split("-")
         return int(major), int(minor)
+
+
+def normalise(label: str) -> str:
+    """Labels compare without whitespace and colons, as ``check_form.py`` compares them."""
+    return "".join(ch for ch in str(label) if not ch.isspace() and ch not in ":：")
 
 
 @cache
@@ -40,6 +47,8 @@ def paper_forms() -> dict[str, PaperForm]:
             header=tuple(f["header"]),
             columns=tuple(f["columns"]),
             footer=tuple(f["footer"]),
+            groups=dict(f.get("groups", {})),
+            row_labels=tuple(f.get("row_labels", ())),
         )
         for code, f in data.items()
     }
