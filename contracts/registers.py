@@ -6,4 +6,6 @@ from django.utils.translation import gettext_lazy as _
 
 from ledger.engine import Family, site
 
-site.add_family(Family.CONTRACTS, label=_("Contract ledgers"), app="contracts", url_prefix="contracts")
+site.add_family(
+    Family.CONTRACTS, label=_("Contract ledgers"), app="contracts", url_prefix="contracts"
+)

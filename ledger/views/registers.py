@@ -171,7 +171,9 @@ class RegisterIndexView(TemplateView):
                         "code": "",
                         "title": register.title,
                         "kind": register.kind,
-                        "url": register.get_absolute_url() if register.allows(Face.OPEN, user) else None,
+                        "url": register.get_absolute_url()
+                        if register.allows(Face.OPEN, user)
+                        else None,
                         "available": True,
                     }
                 )
