@@ -191,3 +191,14 @@ def customer_changes(customer: Customer, *, limit: int = 300) -> list[Change]:
     )
     changes.sort(key=lambda c: c.when, reverse=True)
     return changes[:limit]
+
+
+def customers_to_hand_over(actor: User, from_user: User) -> QuerySet[Customer]:
+    """The customers a handover from ``from_user`` would move, for the confirmation page:
+    every customer ``from_user`` owns, if ``actor`` may hand over ``from_user``'s customers
+    (``can_hand_over`` and ``from_user`` among the owners ``actor`` manages); else none."""
+    if not can_hand_over(actor):
+        return Customer.objects.none()
+    if not owners_managed_by(actor, include_inactive=True).filter(pk=from_user.pk).exists():
+        return Customer.objects.none()
+    return Customer.objects.filter(owner=from_user).order_by("name", "pk")

@@ -31,6 +31,7 @@ from ledger.selectors import (
     can_hand_over,
     customer_changes,
     customer_duplicates,
+    customers_to_hand_over,
     events_of,
     get_customer_for,
     get_service_record_for,
@@ -210,7 +211,12 @@ def customer_duplicates_view(request):
 
 
 class HandoverView(View):
+    """客户移交 in two steps: choose who hands over and who receives, then check the list of
+    customers that will move and confirm. Only the confirming POST moves them, and only if
+    the list is still the one the user checked."""
+
     template_name = "ledger/handover.html"
+    confirm_template_name = "ledger/handover_confirm.html"
 
     def dispatch(self, request, *args, **kwargs):
         if not can_hand_over(request.user):
@@ -222,27 +228,42 @@ class HandoverView(View):
 
     def post(self, request):
         form = HandoverForm(request.POST, user=request.user)
-        if form.is_valid():
-            try:
-                moved = customers_hand_over(
-                    actor=request.user,
-                    from_user=form.cleaned_data["from_user"],
-                    to_user=form.cleaned_data["to_user"],
-                )
-            except ValidationError as exc:
-                _apply_errors(form, exc)
-            else:
-                messages.success(
-                    request,
-                    _("%(count)s customers handed over from %(old)s to %(new)s.")
-                    % {
-                        "count": moved,
-                        "old": form.cleaned_data["from_user"],
-                        "new": form.cleaned_data["to_user"],
-                    },
-                )
-                return redirect(reverse("register-list", args=["customers"]) + "?scope=personal")
-        return render(request, self.template_name, {"form": form})
+        if not form.is_valid():
+            return render(request, self.template_name, {"form": form})
+        from_user, to_user = form.cleaned_data["from_user"], form.cleaned_data["to_user"]
+        customers = list(customers_to_hand_over(request.user, from_user))
+        if request.POST.get("step") != "confirm":
+            return self.confirm_page(form, customers)
+        checked = set(request.POST.getlist("customers"))
+        if checked != {str(c.pk) for c in customers}:
+            messages.warning(
+                request, _("The list of customers changed meanwhile: check it again.")
+            )
+            return self.confirm_page(form, customers)
+        try:
+            moved = customers_hand_over(actor=request.user, from_user=from_user, to_user=to_user)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+            return render(request, self.template_name, {"form": form})
+        messages.success(
+            request,
+            _("%(count)s customers handed over from %(old)s to %(new)s.")
+            % {"count": moved, "old": from_user, "new": to_user},
+        )
+        return redirect(reverse("register-list", args=["customers"]) + "?scope=personal")
+
+    def confirm_page(self, form, customers):
+        return render(
+            self.request,
+            self.confirm_template_name,
+            {
+                "form": form,
+                "from_user": form.cleaned_data["from_user"],
+                "to_user": form.cleaned_data["to_user"],
+                "customers": customers,
+                "count": len(customers),
+            },
+        )
 
 
 class CustomerPartFormView(View):

@@ -249,8 +249,12 @@ def test_handover_page(org, login):
         "/customers/handover/", {"from_user": org.sales1.pk, "to_user": org.sales1.pk}
     )
     assert same.status_code == 200 and "请选择两个不同的人" in text(same)
+    choice = {"from_user": org.sales1.pk, "to_user": org.sales2.pk}
+    check = client.post("/customers/handover/", choice)
+    assert check.status_code == 200 and Customer.objects.filter(owner=org.sales2).count() == 0
+    pks = [str(pk) for pk in Customer.objects.filter(owner=org.sales1).values_list("pk", flat=True)]
     done = client.post(
-        "/customers/handover/", {"from_user": org.sales1.pk, "to_user": org.sales2.pk}, follow=True
+        "/customers/handover/", {**choice, "step": "confirm", "customers": pks}, follow=True
     )
     assert "已将 2 个客户" in text(done)
     assert Customer.objects.filter(owner=org.sales2).count() == 2

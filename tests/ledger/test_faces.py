@@ -1,0 +1,121 @@
+"""Role × form × face, generated from the declarations: every register of the site, every
+role of the demo organisation, every face (list, Excel, PDF). A face the declaration
+refuses answers 403; a face it allows answers 200."""
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from ledger.engine import Face, site
+from tests.conftest import ROLES
+from tests.factories import CustomerFactory, ProductFactory, ServiceRecordFactory
+from tests.ledger.declarations import ViewOnlyProducts, declared
+
+FACES = {Face.OPEN: "", Face.EXPORT: "export.xlsx", Face.PRINT: "print.pdf"}
+SALES_SIDE = {"admin", "gm", "manager1", "manager2", "sales1", "sales2", "sales3", "assistant1"}
+OWNERS_AND_UP = {"admin", "gm", "manager1", "manager2", "sales1", "sales2", "sales3"}
+
+# What the shipped declarations say, written out: the generated matrix below proves the
+# views obey the declarations, this proves the declarations say what the company wants.
+POLICY = {
+    "customers": dict.fromkeys(Face, SALES_SIDE),
+    "service": dict.fromkeys(Face, OWNERS_AND_UP),
+    "5-7": dict.fromkeys(Face, set(ROLES)),
+    "view-only": {
+        Face.OPEN: set(ROLES),
+        Face.EXPORT: {"admin", "gm", "manager1", "manager2"},
+        Face.PRINT: {"admin"},
+    },
+}
+
+
+@pytest.fixture
+def rows(org):
+    customer = CustomerFactory(owner=org.sales1)
+    ServiceRecordFactory(customer=customer)
+    ProductFactory()
+
+
+def allowed(org, code):
+    """{face: roles} as the declaration of ``code`` says."""
+    register = site.get(code)
+    return {
+        face: {role for role in ROLES if register.allows(face, getattr(org, role))}
+        for face in Face
+    }
+
+
+def test_the_declarations_say_what_the_policy_says(org):
+    with declared(ViewOnlyProducts):
+        assert sorted(r.code for r in site) == sorted(POLICY)
+        for code, faces in POLICY.items():
+            assert allowed(org, code) == faces, code
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_register_every_face_for_every_role(org, rows, client, role):
+    user = getattr(org, role)
+    client.force_login(user)
+    failures, tried = [], 0
+    with declared(ViewOnlyProducts):
+        for register in site:
+            for face, suffix in FACES.items():
+                url = f"/registers/{register.code}/{suffix}"
+                expected = 200 if register.allows(face, user) else 403
+                status = client.get(url).status_code
+                tried += 1
+                if status != expected:
+                    failures.append(f"{url}: {status}, expected {expected}")
+    assert tried == len(POLICY) * len(FACES)
+    assert not failures, "\n".join(failures)
+
+
+def test_a_role_that_may_open_but_not_export_is_refused_the_export(org, rows, client):
+    client.force_login(org.sales1)
+    with declared(ViewOnlyProducts):
+        page = client.get("/registers/view-only/")
+        assert page.status_code == 200
+        assert page.context["export_url"] is None and page.context["print_url"] is None
+        assert b"export.xlsx" not in page.content
+        assert client.get("/registers/view-only/export.xlsx").status_code == 403
+        assert client.get("/registers/view-only/print.pdf").status_code == 403
+        client.force_login(org.manager1)
+        assert client.get("/registers/view-only/export.xlsx").status_code == 200
+        assert client.get("/registers/view-only/print.pdf").status_code == 403
+
+
+def test_the_monthly_workbook_holds_only_what_the_user_may_export(org, rows, client):
+    client.force_login(org.admin)
+    with declared(ViewOnlyProducts):
+        ViewOnlyProducts.can_export = lambda self, user: False
+        try:
+            response = client.get("/registers/monthly.xlsx?month=2026-11")
+        finally:
+            del ViewOnlyProducts.can_export
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    cover = [row[1] for row in book["目录"].iter_rows(min_row=5, values_only=True)]
+    assert "产品一览（只读）" not in cover
+    assert cover == ["客户台账（个人台账）", "客户服务台账", "产品记录表"]
+
+
+def test_a_column_rule_shows_a_column_to_some_roles_only(org, rows, client):
+    with declared(ViewOnlyProducts):
+        client.force_login(org.admin)
+        assert "批发" in client.get("/registers/view-only/").content.decode()
+        client.force_login(org.manager1)
+        page = client.get("/registers/view-only/").content.decode()
+        assert "零售" in page and "批发" not in page
+        book = load_workbook(
+            io.BytesIO(b"".join(client.get("/registers/view-only/export.xlsx").streaming_content))
+        )
+        texts = {c.value for row in book.worksheets[-1].iter_rows() for c in row}
+        assert "零售" in texts and "批发" not in texts
+
+
+def test_the_shared_ledger_shows_the_shared_columns_only(org, rows, client):
+    client.force_login(org.sales2)
+    public = client.get("/registers/customers/").context["query"].columns
+    assert [c.label for c in public] == ["序号", "客户名称", "客户类别", "负责人", "最近联系"]
+    personal = client.get("/registers/customers/?scope=personal").context["query"].columns
+    assert len(personal) == 15
