@@ -41,8 +41,7 @@ def allowed(org, code):
     """{face: roles} as the declaration of ``code`` says."""
     register = site.get(code)
     return {
-        face: {role for role in ROLES if register.allows(face, getattr(org, role))}
-        for face in Face
+        face: {role for role in ROLES if register.allows(face, getattr(org, role))} for face in Face
     }
 
 

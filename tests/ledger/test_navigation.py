@@ -19,7 +19,9 @@ HREF = re.compile(r'href="([^"]+)"')
 def menu(client):
     response = client.get("/")
     assert response.status_code == 200
-    return {m["label"]: [label for label, _url in m["items"]] for m in response.context["nav_menus"]}
+    return {
+        m["label"]: [label for label, _url in m["items"]] for m in response.context["nav_menus"]
+    }
 
 
 def nav_links(client) -> list[str]:
