@@ -236,9 +236,7 @@ class HandoverView(View):
             return self.confirm_page(form, customers)
         checked = set(request.POST.getlist("customers"))
         if checked != {str(c.pk) for c in customers}:
-            messages.warning(
-                request, _("The list of customers changed meanwhile: check it again.")
-            )
+            messages.warning(request, _("The list of customers changed meanwhile: check it again."))
             return self.confirm_page(form, customers)
         try:
             moved = customers_hand_over(actor=request.user, from_user=from_user, to_user=to_user)

@@ -13,15 +13,18 @@ from tests.factories import CustomerFactory, ProductFactory, ServiceRecordFactor
 from tests.ledger.declarations import ViewOnlyProducts, declared
 
 FACES = {Face.OPEN: "", Face.EXPORT: "export.xlsx", Face.PRINT: "print.pdf"}
-SALES_SIDE = {"admin", "gm", "manager1", "manager2", "sales1", "sales2", "sales3", "assistant1"}
-OWNERS_AND_UP = {"admin", "gm", "manager1", "manager2", "sales1", "sales2", "sales3"}
+SALES_SIDE = frozenset(
+    {"admin", "gm", "manager1", "manager2", "sales1", "sales2", "sales3", "assistant1"}
+)
+OWNERS_AND_UP = frozenset({"admin", "gm", "manager1", "manager2", "sales1", "sales2", "sales3"})
+EVERYONE = frozenset(ROLES)
 
 # What the shipped declarations say, written out: the generated matrix below proves the
 # views obey the declarations, this proves the declarations say what the company wants.
 POLICY = {
     "customers": dict.fromkeys(Face, SALES_SIDE),
     "service": dict.fromkeys(Face, OWNERS_AND_UP),
-    "5-7": dict.fromkeys(Face, set(ROLES)),
+    "5-7": dict.fromkeys(Face, EVERYONE),
     "view-only": {
         Face.OPEN: set(ROLES),
         Face.EXPORT: {"admin", "gm", "manager1", "manager2"},
