@@ -80,3 +80,20 @@ def test_a_manager_cannot_confirm_another_departments_handover(org, client):
     )
     assert response.status_code == 200  # the choice is invalid: sales3 is not theirs
     assert owners(theirs) == ["sales3"]
+
+
+def test_the_confirmation_page_reads_a_constant_number_of_queries(org, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(org.manager1)
+    choice = {"from_user": org.sales1.pk, "to_user": org.sales2.pk}
+    counts = []
+    for size in (10, 100):
+        CustomerFactory.create_batch(size - Customer.objects.count(), owner=org.sales1)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post("/customers/handover/", choice)
+        assert response.status_code == 200
+        assert len(rows(response.content.decode())) == size
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
