@@ -54,7 +54,19 @@ class Access:
     without a rule is seen by everyone who may open the form. The views call
     ``allows(face, user)`` and nothing else, so a declaration is the one place to read who
     may do what, and the role × form × face test is generated from it.
+
+    A document declaration subclasses ``Access`` too, sets ``kind = "document"`` and
+    registers with the same ``site`` (``@site.register``): the menus, the register index and
+    the start-up checks then list it in 表 order beside the registers (it needs ``code``,
+    ``title``, ``family``, ``code_label`` and ``get_absolute_url()``; ``paper_labels()`` where
+    its layout is not a column list, see ``ledger.checks.paper_labels``).
     """
+
+    code: ClassVar[str]
+
+    @property
+    def sort_key(self) -> tuple:
+        return form_sort_key(self.code)
 
     def can_open(self, user: User) -> bool:
         raise NotImplementedError
@@ -194,10 +206,6 @@ class Register(Access):
     def is_form(self) -> bool:
         """Registers numbered 表5-x print with their code."""
         return self.code[:1].isdigit()
-
-    @property
-    def sort_key(self) -> tuple:
-        return form_sort_key(self.code)
 
     @property
     def code_label(self) -> str:
