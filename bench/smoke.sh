@@ -46,13 +46,21 @@ cleanup() {
 }
 trap cleanup EXIT
 
-database create
-"$PY" manage.py migrate --noinput -v0
-"$PY" bench/generate.py --reset --customers "$CUSTOMERS"
-"$PY" bench/bench_registers.py --smoke --out "$OUT" >"$OUT/registers.log" || {
-  cat "$OUT/registers.log"
-  exit 1
+step() {  # step LABEL COMMAND…: run it, print its time; its output only when it fails
+  local t0=$SECONDS
+  if "${@:2}" >"$OUT/step.log" 2>&1; then
+    echo "bench smoke: $1 — ok in $((SECONDS - t0)) s"
+  else
+    cat "$OUT/step.log"
+    echo "bench smoke: $1 — FAILED" >&2
+    exit 1
+  fi
 }
-echo "bench_registers.py --smoke: every list case, the export and the PDF answered"
-"$PY" bench/load.py --start-server --port 0 --smoke --out "$OUT"
+
+step "create database $DB" database create
+step "migrate" "$PY" manage.py migrate --noinput -v0
+step "generate.py --customers $CUSTOMERS" "$PY" bench/generate.py --reset --customers "$CUSTOMERS"
+step "bench_registers.py --smoke" "$PY" bench/bench_registers.py --smoke --out "$OUT"
+step "load.py --smoke (gunicorn, every page 200)" \
+  "$PY" bench/load.py --start-server --port 0 --smoke --out "$OUT"
 echo "bench smoke: passed in $(($(date +%s) - started)) s"
