@@ -405,7 +405,7 @@ def bench_excel(repeats: int, profile: bool) -> dict:
     }
 
 
-def bench_pdf(runs: int) -> dict:
+def bench_pdf(runs: int, phase_runs: int) -> dict:
     from ledger.checks import harfbuzz_subsetter_available
     from ledger.models import Product
 
@@ -431,7 +431,7 @@ def bench_pdf(runs: int) -> dict:
         **{f"{k}_s": v for k, v in summary(times).items() if k != "n"},
         "n": len(times),
         "times_s": times,
-        **pdf_phases(max(3, runs // 2)),
+        **pdf_phases(phase_runs),
     }
 
 
@@ -676,9 +676,19 @@ def main(argv=None) -> int:
         action="store_true",
         help="also write a cProfile of one export to bench/out/export.prof",
     )
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="a quick run that only checks every part works (CI): 2 requests per list case "
+        "after 1 warm-up, 1 export and baseline, 1 PDF; the figures mean nothing",
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
     parser.add_argument("--child", choices=["export", "baseline"], help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.smoke:
+        args.runs, args.warmup, args.excel_runs, args.pdf_runs = 2, 1, 1, 1
+    if min(args.runs, args.excel_runs, args.pdf_runs) < 1 or args.warmup < 0:
+        parser.error("--runs, --excel-runs and --pdf-runs must be at least 1")
 
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
@@ -709,7 +719,7 @@ def main(argv=None) -> int:
         report["excel"] = bench_excel(args.excel_runs, args.profile)
     if "pdf" in parts:
         print("表5-7 PDF:", flush=True)
-        report["pdf"] = bench_pdf(args.pdf_runs)
+        report["pdf"] = bench_pdf(args.pdf_runs, 1 if args.smoke else max(3, args.pdf_runs // 2))
 
     report["environment"]["load_average_at_end"] = os.getloadavg()
     markdown = render_markdown(report)

@@ -262,9 +262,17 @@ OVERDUE = [
     "2026 年 3 月逾期 7 天，已结清",
     "尚有一笔 2026 年 9 月的货款逾期未付",
 ]
-from fixtures.demo import TITLES as DEMO_TITLES  # noqa: E402
+# Contact job titles: the demo's (``fixtures.demo.TITLES``) and two more. The demo module
+# imports models, so it can only be read after ``django.setup()``: see ``titles()``.
+EXTRA_TITLES = ["仓储主管", "行政主管"]
 
-TITLES = [*DEMO_TITLES, "仓储主管", "行政主管"]
+
+def titles() -> list[str]:
+    """The job titles of the contacts (call after ``django.setup()``)."""
+    from fixtures.demo import TITLES as DEMO_TITLES
+
+    return [*DEMO_TITLES, *EXTRA_TITLES]
+
 
 # Events: kind (weight) → titles. Follow-ups are dated up to two months ahead.
 EVENT_KINDS = ["contract"] * 2 + ["meeting"] * 4 + ["other"] * 3 + ["follow_up"]
@@ -337,7 +345,7 @@ def _check_pools() -> None:
         ROADS,
         RISKS,
         OVERDUE,
-        TITLES,
+        titles(),
         EVENT_DETAILS,
         COMPETITORS,
         *EVENT_TITLES,
@@ -598,6 +606,7 @@ class Generator:
         from ledger.models.customers import phone_key
 
         rng = self.rng("contacts")
+        job_titles = titles()
         customers = list(range(self.n)) + [
             rng.randrange(self.n) for _ in range(self.n_contacts - self.n)
         ]
@@ -610,7 +619,7 @@ class Generator:
                         str(seq),
                         "primary" if seq <= self.n else "secondary",
                         person_name(rng),
-                        rng.choice(TITLES),
+                        rng.choice(job_titles),
                         phone,
                         email(rng) if rng.random() < 0.5 else "",
                         phone_key(phone),
@@ -727,11 +736,10 @@ def main(argv=None) -> int:
             "set DATABASE_URL to a PostgreSQL database, e.g. "
             "postgres://root@127.0.0.1:5432/ledger_bench"
         )
-    _check_pools()
-
     import django
 
     django.setup()
+    _check_pools()
     from django.core.management.color import no_style
     from django.db import connection, transaction
     from django.utils import timezone

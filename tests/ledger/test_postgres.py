@@ -1,5 +1,6 @@
 """What only PostgreSQL can show: row locks under real concurrency."""
 
+import re
 import threading
 
 import pytest
@@ -34,8 +35,21 @@ def run_together(*targets):
     return results
 
 
-def test_the_tests_run_on_postgresql():
-    assert connection.vendor == "postgresql"
+def test_the_tests_run_on_the_postgresql_of_database_url_with_the_apps_options():
+    """The server behind the connection is DATABASE_URL's, in its test database, and the
+    application's connection options (JIT off, measured in bench/) reach it."""
+    import os
+
+    import dj_database_url
+
+    configured = dj_database_url.parse(os.environ["DATABASE_URL"])
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_database(), current_setting('jit'), version()")
+        database, jit, version = cursor.fetchone()
+    # pytest-xdist's workers add a suffix (test_ledger_gw0, …).
+    assert re.fullmatch(rf"test_{re.escape(configured['NAME'])}(_gw\d+)?", database), database
+    assert jit == "off"
+    assert version.startswith("PostgreSQL ")
 
 
 def test_two_simultaneous_saves_of_the_same_version_leave_one(org):
@@ -72,16 +86,28 @@ def test_simultaneous_handovers_move_each_customer_once(org):
         assert customer.history.filter(history_type="~").count() == 1
 
 
-def test_a_large_export_streams_with_a_server_side_cursor(org, client):
+def test_a_large_export_streams_with_a_server_side_cursor(org, client, monkeypatch):
     CustomerFactory.create_batch(2500, owner=org.sales1)
     client.force_login(org.admin)
+    # Django opens a named (server-side) cursor through chunked_cursor(); count them.
+    opened = []
+    chunked_cursor = connection.chunked_cursor
+
+    def spy():
+        cursor = chunked_cursor()
+        opened.append(cursor.cursor.name)
+        return cursor
+
+    monkeypatch.setattr(connection, "chunked_cursor", spy)
     response = client.get("/registers/customers/export.xlsx?scope=personal")
     assert response.status_code == 200
+    body = b"".join(response.streaming_content)
+    assert len(opened) == 1 and opened[0], opened
     import io
 
     from openpyxl import load_workbook
 
-    wb = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+    wb = load_workbook(io.BytesIO(body), read_only=True)
     names = [
         row[1]
         for row in wb.active.iter_rows(values_only=True)
