@@ -63,4 +63,4 @@ class Proposal(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return f"/admin/workflowapp/proposal/{self.pk}/change/"
+        return f"/proposals/{self.pk}/"

@@ -37,3 +37,19 @@ def proposals_waiting_for(user: User) -> QuerySet:
     if review is not None:
         rule |= Q(review, status=Proposal.Status.SUBMITTED)
     return Proposal.objects.filter(rule).select_related("owner")
+
+
+def get_proposal_for(user: User, pk):
+    """The proposal ``pk`` if ``user`` owns it or reviews it; 404 when missing or forbidden."""
+    from django.http import Http404
+
+    from tests.workflowapp.models import Proposal
+
+    rule = Q(owner_id=user.pk)
+    review = reviewable_q(user)
+    if review is not None:
+        rule |= review
+    try:
+        return Proposal.objects.filter(rule).select_related("owner").get(pk=int(pk))
+    except (Proposal.DoesNotExist, ValueError, TypeError):
+        raise Http404("no such proposal") from None
