@@ -8,6 +8,7 @@
 - ``inbox``: 待我处理, fed by one provider per workflow from each app's ``inbox.py``.
 """
 
+from ledger.workflow import checks as _checks  # noqa: F401  (registers the system check)
 from ledger.workflow.declaration import Transition, Workflow, registry
 from ledger.workflow.inbox import InboxItem, InboxProvider, InboxSection, inbox
 from ledger.workflow.selectors import status_changes_of, transitions_available_to

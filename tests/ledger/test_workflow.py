@@ -273,3 +273,21 @@ def test_status_changes_are_read_only_in_the_admin(org, client):
     refused = client.post(f"/admin/ledger/statuschange/{change.pk}/delete/", {"post": "yes"})
     assert refused.status_code == 403
     assert StatusChange.objects.count() == 1
+
+
+def test_the_system_check_finds_a_state_field_that_does_not_fit():
+    from ledger.workflow.checks import check_workflows
+    from ledger.workflow.declaration import WorkflowRegistry
+
+    assert check_workflows() == []  # the test workflow is sound
+
+    def declared(field):
+        workflow = Workflow(states=S, transitions=Proposal.workflow.transitions, field=field)
+        workflow.model = Proposal
+        registry = WorkflowRegistry()
+        registry.add(workflow)
+        return [problem.id for problem in check_workflows(registry=registry)]
+
+    assert declared("status") == []
+    assert declared("state") == ["ledger.E101"]
+    assert declared("title") == ["ledger.E102"]
