@@ -67,6 +67,10 @@ def _run_effect(effect, obj, change) -> None:
         logger.exception("workflow effect %r failed for %s", effect, change)
 
 
+def _has_field(model: type[models.Model], name: str) -> bool:
+    return any(f.name == name for f in model._meta.concrete_fields)
+
+
 def _state_fields(obj: models.Model, workflow: Workflow) -> list[str]:
     """The fields a transition writes: the state, the version, the auto_now stamps."""
     fields = [workflow.field]
@@ -101,9 +105,10 @@ def transition(
     workflow = registry.of(obj)
     target = str(to)
     note = (note or "").strip()
+    model = type(obj)
+    has_version = _has_field(model, "version")
     with transaction.atomic():
-        model = type(obj)
-        locked = model._default_manager.select_for_update().get(pk=obj.pk)
+        locked = model._default_manager.select_for_update(of=("self",)).get(pk=obj.pk)
         current = workflow.state_of(locked)
         move: Transition | None = workflow.get(current, target)
         if move is None or (expected_state is not None and current != str(expected_state)):
@@ -118,7 +123,7 @@ def transition(
             )
 
         setattr(locked, workflow.field, target)
-        if hasattr(locked, "version"):
+        if has_version:
             locked.version += 1
         # Only the state is validated here: the transition changes nothing else.
         locked.clean_fields(
@@ -142,6 +147,6 @@ def transition(
         for effect in move.effects:
             transaction.on_commit(functools.partial(_run_effect, effect, locked, change))
     setattr(obj, workflow.field, target)
-    if hasattr(obj, "version"):
+    if has_version:
         obj.version = locked.version
     return change
