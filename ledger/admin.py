@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from ledger.models import Contact, Customer, CustomerEvent, Product, ServiceRecord
+from ledger.models import Contact, Customer, CustomerEvent, Product, ServiceRecord, StatusChange
 
 admin.site.site_header = _("Customer ledger administration")
 admin.site.site_title = _("Customer ledger")
@@ -60,3 +60,23 @@ class ProductAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     list_display = ("code", "name", "spec", "wholesale_price", "retail_price", "is_active")
     list_filter = ("is_active",)
     search_fields = ("code", "name")
+
+
+@admin.register(StatusChange)
+class StatusChangeAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+    """Every workflow's trail; written only by ``ledger.workflow.transition``."""
+
+    list_display = (
+        "changed_at",
+        "content_type",
+        "object_id",
+        "transition",
+        "from_state",
+        "to_state",
+        "actor",
+    )
+    list_filter = ("content_type", "transition", "to_state")
+    list_select_related = ("content_type", "actor")
+    search_fields = ("note", "actor__username", "actor__full_name")
+    raw_id_fields = ("actor",)
+    date_hierarchy = "changed_at"

@@ -11,6 +11,9 @@ class LedgerConfig(AppConfig):
     def ready(self):
         from ledger import checks  # noqa: F401  (registers the system checks)
         from ledger.engine import site
+        from ledger.workflow import inbox
 
         # Every installed app may declare registers in its registers.py, as admin.py.
         autodiscover_modules("registers", register_to=site)
+        # And what waits for whom (待我处理) in its inbox.py.
+        autodiscover_modules("inbox", register_to=inbox)

@@ -36,3 +36,18 @@ def navigation(request):
         }
     )
     return {"nav_menus": menus}
+
+
+def inbox(request):
+    """``inbox_count``: how many items wait for the user (待我处理), for the top bar.
+
+    Lazy: counted (one query per workflow) only when a page shows it.
+    """
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    from django.utils.functional import SimpleLazyObject
+
+    from ledger.workflow import inbox as site
+
+    return {"inbox_count": SimpleLazyObject(lambda: site.count_for(user))}

@@ -110,6 +110,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "ledger.context_processors.navigation",
+                "ledger.context_processors.inbox",
             ],
         },
     },

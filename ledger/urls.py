@@ -7,6 +7,7 @@ from django.views.i18n import set_language
 
 from ledger.engine import site
 from ledger.views import customers, home, products, registers
+from ledger.views.inbox import inbox
 
 
 def family_urlpatterns() -> list:
@@ -22,6 +23,7 @@ def family_urlpatterns() -> list:
 urlpatterns = [
     path("", home.home, name="home"),
     path("healthz", home.healthz, name="healthz"),
+    path("inbox/", inbox, name="inbox"),
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

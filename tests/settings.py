@@ -18,3 +18,6 @@ LEDGER_PAGE_SIZE = 25
 # Serve static files from the apps' folders, as in development (no collectstatic).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# A test-only app with a small state machine that proves the workflow spine.
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.workflowapp"]  # noqa: F405

@@ -11,6 +11,7 @@ from ledger.models.customers import (
     ServiceRecord,
 )
 from ledger.models.products import Product
+from ledger.models.workflow import StatusChange
 
 __all__ = [
     "CompanySize",
@@ -24,4 +25,5 @@ __all__ = [
     "Product",
     "ServiceKind",
     "ServiceRecord",
+    "StatusChange",
 ]

@@ -36,6 +36,7 @@ def pages(t):
         ("/registers/", EVERYONE, None),
         ("/exports/", EVERYONE, None),
         ("/accounts/password/", EVERYONE, None),
+        ("/inbox/", EVERYONE, None),
         ("/registers/nope/", set(), 404),
         ("/registers/monthly.xlsx?month=2026-11", {"admin"}, 403),
         ("/customers/new/", OWNERS_AND_UP, 403),

@@ -4,7 +4,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from ledger.workflow import inbox, transition
 from tests.factories import ContactFactory, CustomerFactory, ProductFactory, ServiceRecordFactory
+from tests.workflowapp.models import Proposal
 
 PAGES = [
     ("/registers/customers/", "sales1"),
@@ -44,3 +46,26 @@ def test_list_queries_do_not_grow_with_rows(
     assert hundred == ten
     with django_assert_max_num_queries(12):
         client.get(url)
+
+
+def test_inbox_and_count_queries_do_not_grow_with_items(org, client):
+    def fill(n):
+        for i in range(n):
+            owner = org.sales1 if i % 2 else org.sales2
+            p = Proposal.objects.create(title=f"申请{i}", owner=owner)
+            transition(obj=p, to=Proposal.Status.SUBMITTED, actor=owner)
+
+    client.force_login(org.manager1)
+    fill(10)
+    page_ten, home_ten = _count(client, "/inbox/"), _count(client, "/")
+    inbox.count_for(org.manager1)  # the manager's departments, once per request
+    with CaptureQueriesContext(connection) as ctx:
+        assert inbox.count_for(org.manager1) == 10
+    assert len(ctx.captured_queries) == 1  # one per provider
+    fill(90)
+    assert _count(client, "/inbox/") == page_ten
+    assert _count(client, "/") == home_ten
+    response = client.get("/inbox/")
+    (section,) = response.context["sections"]
+    assert (section.count, len(section.items)) == (100, 50)
+    assert "仅显示最早的 50 条（共 100 条）" in response.content.decode()
