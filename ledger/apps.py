@@ -11,6 +11,9 @@ class LedgerConfig(AppConfig):
     def ready(self):
         from ledger import checks  # noqa: F401  (registers the system checks)
         from ledger.engine import site
+        from ledger.engine.documents import documents
 
         # Every installed app may declare registers in its registers.py, as admin.py.
         autodiscover_modules("registers", register_to=site)
+        # ... and documents (one record printed as its own form) in documents.py.
+        autodiscover_modules("documents", register_to=documents)

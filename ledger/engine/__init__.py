@@ -20,5 +20,39 @@ A family app declares its registers in ``<app>/registers.py``::
 
 from ledger.engine.base import Family, HeaderField, Register, RegisterSite, site
 from ledger.engine.columns import Column, Kind
+from ledger.engine.documents import (
+    Amount,
+    Checks,
+    Document,
+    DocumentSite,
+    Field,
+    HeaderLine,
+    LineTable,
+    Section,
+    SignOff,
+    SignOffs,
+    TextBox,
+    documents,
+)
 
-__all__ = ["Column", "Family", "HeaderField", "Kind", "Register", "RegisterSite", "site"]
+__all__ = [
+    "Amount",
+    "Checks",
+    "Column",
+    "Document",
+    "DocumentSite",
+    "Family",
+    "Field",
+    "HeaderField",
+    "HeaderLine",
+    "Kind",
+    "LineTable",
+    "Register",
+    "RegisterSite",
+    "Section",
+    "SignOff",
+    "SignOffs",
+    "TextBox",
+    "documents",
+    "site",
+]
