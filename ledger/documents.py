@@ -47,6 +47,7 @@ class CustomerCard(Document):
     model = Customer
     exports_excel = True
     sheet_per_table = True
+    sheet_title = "客户信息"
     header = (HeaderLine(Field("客户名称", "name"), Field("负责人", "owner")),)
     body = (
         Section(

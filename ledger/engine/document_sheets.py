@@ -125,7 +125,7 @@ def document_workbook(rendered: RenderedDocument) -> Workbook:
 
 def _sheet_name(rendered: RenderedDocument) -> str:
     document = rendered.document
-    return f"{document.code_label} {document.title}".strip() if document.is_form else "客户信息"
+    return document.sheet_title or f"{document.code_label} {document.title}".strip()
 
 
 def _plan_head(sheet: SheetPlan, rendered: RenderedDocument) -> None:

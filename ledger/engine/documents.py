@@ -271,6 +271,10 @@ class RenderedSection:
     lines: list[list[dict]]  # cells: {"kind", "label", "text", ...}
 
     @property
+    def slots(self) -> range:
+        return range(self.section.columns)
+
+    @property
     def facts(self) -> list[tuple[str, str]]:
         """(label, text) pairs in order: for a screen's definition list."""
         return [(c["label"], c["text"]) for line in self.lines for c in line]
@@ -455,6 +459,8 @@ class Document:
     exports_excel: ClassVar[bool] = False
     # One sheet per line table (the customer card), or the whole form on one sheet.
     sheet_per_table: ClassVar[bool] = False
+    # The name of the (first) sheet; by default the form's code and title.
+    sheet_title: ClassVar[str | None] = None
     # The list at /forms/<code>/: its columns, filters and order.
     list_columns: ClassVar[Sequence[Column]] = ()
     list_filterset_class: ClassVar[type | None] = None
