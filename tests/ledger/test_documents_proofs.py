@@ -7,9 +7,7 @@ the 合计 row, the check boxes, the amount in words, the sign-off boxes and the
 company's form checker (``check_form.py``) runs on the same files when it is installed.
 """
 
-import html
 import io
-import re
 import subprocess
 import sys
 import tempfile
@@ -24,11 +22,9 @@ from ledger.engine import documents
 from tests.factories import CustomerFactory, ProductFactory
 from tests.formcheck import labels_in_order
 from tests.ledger.document_proofs import NOTES_5_14, PROOFS
+from tests.ledger.pdf_reading import pdf_words, reading_text
 
 CHECK_FORM = Path("/work/shared/tools/check_form.py")
-WORD = re.compile(
-    r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>'
-)
 
 
 @pytest.fixture
@@ -55,40 +51,6 @@ def run_check_form(code: str, data: bytes, suffix: str) -> None:
             [sys.executable, str(CHECK_FORM), code, handle.name], capture_output=True, text=True
         )
     assert result.returncode == 0, result.stdout + result.stderr
-
-
-def pdf_words(data: bytes, *, first_page_only: bool = True) -> list[tuple]:
-    """(text, x-centre, y-centre, height, page) of every word."""
-    pages = ["-f", "1", "-l", "1"] if first_page_only else []
-    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
-        handle.write(data)
-        handle.flush()
-        out = subprocess.run(
-            ["pdftotext", "-bbox", *pages, handle.name, "-"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-    words = []
-    for page, chunk in enumerate(out.split("<page ")[1:]):
-        for x0, y0, x1, y1, t in WORD.findall(chunk):
-            y0, y1 = float(y0), float(y1)
-            xc = (float(x0) + float(x1)) / 2
-            words.append((html.unescape(t), xc, (y0 + y1) / 2, y1 - y0, page))
-    return words
-
-
-def reading_text(data: bytes) -> str:
-    """The PDF's words as a reader reads them: page by page, line by line, left to right
-    (words whose middles lie within half a line share a line)."""
-    lines: list[list[tuple]] = []
-    for word in sorted(pdf_words(data, first_page_only=False), key=lambda w: (w[4], w[2])):
-        line = lines[-1] if lines else None
-        if line and line[0][4] == word[4] and abs(word[2] - line[0][2]) < word[3] / 2:
-            line.append(word)
-        else:
-            lines.append([word])
-    return "".join(w[0] for line in lines for w in sorted(line, key=lambda w: w[1]))
 
 
 def test_5_8_order_prints_lines_total_blank_rows_and_signatures(proofs, org, login):
