@@ -9,6 +9,7 @@ import django_filters
 from django import forms
 from django.db.models import Value
 from django.db.models.functions import Coalesce, NullIf
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from ledger.engine import Column, Family, Kind
@@ -32,7 +33,7 @@ class CustomerCardFilter(RegisterFilterSet):
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Search")}),
     )
     category = django_filters.ChoiceFilter(
-        label=_("customer category"), choices=CustomerCategory.choices
+        label=_("customer category"), choices=CustomerCategory.choices, empty_label=_("All")
     )
 
     def search(self, queryset, name, value):
@@ -139,7 +140,7 @@ class CustomerCard(Document):
         ),
     )
     list_columns = (
-        Column("客户名称", "name", width=28),
+        Column("客户名称", "name", width=28, link=True),
         Column("客户类别", "category", width=10),
         Column("负责人", "owner_name", width=10, order_by="owner__username"),
         Column("最近联系", "last_contact_on", kind=Kind.DATE, width=13),
@@ -159,6 +160,9 @@ class CustomerCard(Document):
         return queryset.annotate(
             owner_name=Coalesce(NullIf("owner__full_name", Value("")), "owner__username")
         )
+
+    def list_row_url(self, row, user):
+        return reverse("customer-detail", args=[row["pk"]])
 
     def object_title(self, customer):
         return f"{self.title}-{customer.name}"

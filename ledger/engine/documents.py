@@ -495,6 +495,10 @@ class Document:
         """Values the list's columns read (annotations), added after counting."""
         return queryset
 
+    def list_row_url(self, row: Mapping[str, Any], user: User) -> str | None:
+        """Where a list column declared with ``link=True`` leads (e.g. the record's page)."""
+        return None
+
     def list_empty_text(self) -> str:
         return _("No documents match.")
 
@@ -654,6 +658,7 @@ def _list_register_for(document: Document) -> Register:
         "base_queryset": base_queryset,
         "annotate": lambda self, queryset, context: document.list_annotate(queryset),
         "get_absolute_url": lambda self: document.get_absolute_url(),
+        "row_url": lambda self, row, context: document.list_row_url(row, context.user),
         "document": document,
     }
     return type(f"{type(document).__name__}List", (Register,), attrs)()

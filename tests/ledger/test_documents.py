@@ -153,6 +153,8 @@ def test_the_list_shows_the_customers_one_may_see_in_detail(org, login):
     body = response.content.decode()
     first = rows[0]["pk"]
     assert f"/forms/customer/{first}.pdf" in body and f"/forms/customer/{first}.xlsx" in body
+    assert f'href="/customers/{first}/"' in body  # the name leads to the customer's page
+    assert "---------" not in body
     searched = login(org.sales1).get("/forms/customer/", {"q": "乙"})
     assert [r["name"] for r in searched.context["table"].page.object_list.data] == ["乙客户"]
     by_name = login(org.manager1).get("/forms/customer/", {"sort": "-name"})
