@@ -21,7 +21,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ledger.engine.columns import header_grid
-from ledger.engine.documents import (
+from ledger.engine.document_render import (
     RenderedDocument,
     RenderedSection,
     RenderedSignOffs,
