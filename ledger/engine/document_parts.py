@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Model
+from django.utils import timezone
 
 from ledger.engine.amounts import rmb_upper
 from ledger.engine.columns import Column, Kind, format_value
@@ -74,10 +75,12 @@ class ObjectRow(Mapping):
 
 
 def value_text(value: Any, kind: Kind = Kind.TEXT) -> str:
-    if isinstance(value, datetime.datetime) and kind == Kind.DATE:
-        from django.utils import timezone
-
-        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    """A value as printed: dates and times in the project's time zone (Asia/Shanghai)."""
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        if kind == Kind.DATE:
+            value = value.date()
     return format_value(value, kind)
 
 
@@ -145,7 +148,12 @@ class Amount:
         amount = read(obj, self.value)
         if amount is None or amount == "":
             return "", ""
-        return rmb_upper(amount), f"¥{format_value(Decimal(amount), Kind.MONEY)}"
+        figures = f"¥{format_value(Decimal(amount), Kind.MONEY)}"
+        try:
+            words = rmb_upper(amount)
+        except ValueError:
+            words = ""  # a negative or sub-分 amount has no words: left blank, never a 500
+        return words, figures
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from ledger.engine.columns import Column, Kind, format_value
+from ledger.engine.columns import Column, HeaderCell, Kind, format_value, header_grid
 from ledger.engine.document_parts import (
     CHECKED,
     UNCHECKED,
@@ -87,6 +87,12 @@ class RenderedDocument:
 
     def table(self, key: str) -> RenderedTable:
         return next(t for t in self.tables if t.table.key == key)
+
+
+def paper_header(columns: list[Column]) -> list[list[HeaderCell]]:
+    """A line table's header as on paper: a plain column spans both header rows, a group
+    label is merged over its sub-columns (PDF and Excel read it from here)."""
+    return header_grid(columns, staircase=False)
 
 
 def truncation_note(shown: int, total: int) -> str:
@@ -224,13 +230,11 @@ def print_context(rendered: RenderedDocument, *, user: User) -> dict[str, Any]:
     from django.conf import settings
     from django.utils import timezone
 
-    from ledger.engine.columns import header_grid
-
     tables = {}
     for table in rendered.tables:
         total = sum(c.display_width for c in table.columns) or 1
         tables[id(table)] = {
-            "header_rows": header_grid(table.columns, staircase=False),
+            "header_rows": paper_header(table.columns),
             "widths": [round(100 * c.display_width / total, 2) for c in table.columns],
             "classes": [_cell_class(c) for c in table.columns],
         }

@@ -20,12 +20,12 @@ from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ledger.engine.columns import header_grid
 from ledger.engine.document_render import (
     RenderedDocument,
     RenderedSection,
     RenderedSignOffs,
     RenderedTable,
+    paper_header,
 )
 from ledger.engine.excel import (
     BOLD,
@@ -151,7 +151,7 @@ def _plan_table(sheet: SheetPlan, part: RenderedTable, *, with_title: bool) -> N
     if with_title and part.table.title:
         sheet.blank()
         sheet.add([Spec(part.table.title, "bold")])
-    grid = header_grid(part.columns, staircase=False)
+    grid = paper_header(part.columns)
     first = len(sheet.rows) + 1
     matrix = [[Spec(None, "header") for _ in part.columns] for _ in grid]
     for row in grid:

@@ -2,6 +2,7 @@
 
 import datetime
 import io
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -10,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from ledger.documents import CARD_LIMIT
-from ledger.engine import Checks, Column, Document, Family, LineTable, documents
+from ledger.engine import Amount, Checks, Column, Document, Family, LineTable, documents
 from ledger.engine.documents import DocumentSite
 from ledger.models import Customer, CustomerEvent, EventKind
 from tests.factories import ContactFactory, CustomerFactory, ServiceRecordFactory
@@ -211,6 +212,15 @@ def test_declarations_are_checked_when_registered():
     with pytest.raises(ImproperlyConfigured, match="twice"):
         site.register(Twice)
     assert "customer" in documents  # the customer card comes with the ledger app
+
+
+def test_an_amount_prints_in_words_and_figures_and_never_fails():
+    assert Amount("合同金额", "v").parts({"v": Decimal("100005.20")}) == (
+        "壹拾万零伍元贰角整",
+        "¥100,005.20",
+    )
+    assert Amount("合同金额", "v").parts({"v": Decimal("-1")}) == ("", "¥-1.00")
+    assert Amount("合同金额", "v").parts({"v": None}) == ("", "")
 
 
 def test_a_check_box_line_prints_every_option():
