@@ -6,7 +6,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from ledger.engine import site
-from ledger.views import customers, home, products, registers
+from ledger.views import customers, documents, home, products, registers
 from ledger.views.inbox import inbox
 
 
@@ -44,6 +44,10 @@ urlpatterns = [
         name="register-print",
     ),
     path("exports/", registers.ExportCenterView.as_view(), name="exports"),
+    # Documents: one record printed as its own form (stable URLs).
+    path("forms/<str:code>/", documents.DocumentListView.as_view(), name="document-list"),
+    path("forms/<str:code>/<str:pk>.pdf", documents.document_pdf, name="document-pdf"),
+    path("forms/<str:code>/<str:pk>.xlsx", documents.document_xlsx, name="document-xlsx"),
     # The customer registry.
     path("customers/", customers.customer_list_redirect, name="customer-list"),
     path("customers/new/", customers.CustomerCreateView.as_view(), name="customer-create"),

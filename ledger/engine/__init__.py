@@ -24,15 +24,41 @@ and names its family once, with the menu label and its URLs::
 
 from ledger.engine.base import Access, Face, Family, HeaderField, Register, RegisterSite, site
 from ledger.engine.columns import Column, Kind
+from ledger.engine.documents import (
+    Amount,
+    Checks,
+    Document,
+    DocumentSite,
+    Field,
+    HeaderLine,
+    LineTable,
+    Section,
+    SignOff,
+    SignOffs,
+    TextBox,
+    documents,
+)
 
 __all__ = [
     "Access",
+    "Amount",
+    "Checks",
     "Column",
+    "Document",
+    "DocumentSite",
     "Face",
     "Family",
+    "Field",
     "HeaderField",
+    "HeaderLine",
     "Kind",
+    "LineTable",
     "Register",
     "RegisterSite",
+    "Section",
+    "SignOff",
+    "SignOffs",
+    "TextBox",
+    "documents",
     "site",
 ]

@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views import View
 from django.views.decorators.http import require_GET
 
-from ledger.customer_card import customer_card_context, customer_facts, customer_workbook
-from ledger.engine.pdf import render_pdf
+from ledger.documents import CustomerCard
+from ledger.engine.documents import documents
 from ledger.forms import (
     ContactForm,
     ContactFormSet,
@@ -29,10 +29,8 @@ from ledger.selectors import (
     can_create_customer,
     can_delete_customer,
     can_hand_over,
-    customer_changes,
     customer_duplicates,
     customers_to_hand_over,
-    events_of,
     get_customer_for,
     get_service_record_for,
 )
@@ -50,7 +48,7 @@ from ledger.services.customers import (
     customers_hand_over,
 )
 from ledger.services.service_records import service_record_create, service_record_update
-from ledger.views.registers import pdf_response, xlsx_response
+from ledger.views.documents import document_pdf, document_xlsx
 
 
 def _apply_errors(form, exc: ValidationError) -> None:
@@ -112,16 +110,26 @@ class CustomerCreateView(View):
 class CustomerDetailView(View):
     def get(self, request, pk):
         customer = get_customer_for(request.user, pk)
+        card = documents.get(CustomerCard.code)
+        events, events_note = card.lines("events", customer)
+        service_records, service_note = card.lines("service", customer)
+        changes, changes_note = card.lines("history", customer)
         return render(
             request,
             "ledger/customer_detail.html",
             {
                 "customer": customer,
-                "facts": customer_facts(customer),
+                "facts": [
+                    (s.section.key, s.section.title, s.facts)
+                    for s in card.render_sections(customer)
+                ],
                 "contacts": customer.contacts.all(),
-                "events": events_of(customer)[:100],
-                "service_records": customer.service_records.select_related("handler")[:100],
-                "changes": customer_changes(customer, limit=100),
+                "events": events,
+                "events_note": events_note,
+                "service_records": service_records,
+                "service_note": service_note,
+                "changes": changes,
+                "changes_note": changes_note,
                 "event_form": EventForm(),
                 "can_delete": can_delete_customer(request.user),
             },
@@ -181,19 +189,14 @@ class CustomerDeleteView(View):
         return redirect(reverse("register-list", args=["customers"]) + "?scope=personal")
 
 
-@require_GET
 def customer_pdf(request, pk):
-    customer = get_customer_for(request.user, pk)
-    pdf = render_pdf("print/customer.html", customer_card_context(customer, user=request.user))
-    return pdf_response(pdf, f"客户台账-{customer.name}.pdf")
+    """The customer card's old address: the same view as ``/forms/customer/<pk>.pdf``."""
+    return document_pdf(request, code=CustomerCard.code, pk=pk)
 
 
-@require_GET
 def customer_xlsx(request, pk):
-    customer = get_customer_for(request.user, pk)
-    return xlsx_response(
-        customer_workbook(customer, user=request.user), f"客户台账-{customer.name}.xlsx"
-    )
+    """The customer card's old address: the same view as ``/forms/customer/<pk>.xlsx``."""
+    return document_xlsx(request, code=CustomerCard.code, pk=pk)
 
 
 @require_GET

@@ -45,6 +45,8 @@ def pages(t):
         (f"/products/{t['product'].pk}/edit/", PRODUCT_EDITORS, 403),
         (f"/products/{t['product'].pk}/delete/", {"admin"}, 403),
         (f"/customers/{c1}/delete/", {"admin"}, 403),
+        ("/forms/customer/", OWNERS_AND_UP, 403),
+        ("/forms/nope/", set(), 404),
     ]
     for suffix in ("", "export.xlsx", "print.pdf"):
         rows += [
@@ -64,6 +66,8 @@ def pages(t):
             "service/new/",
         ):
             rows.append((f"/customers/{pk}/{suffix}", seen_by, 404))
+        for suffix in ("pdf", "xlsx"):
+            rows.append((f"/forms/customer/{pk}.{suffix}", seen_by, 404))
     for key, seen_by in (("1", SEES_C1), ("3", SEES_C3)):
         contact, service = t[f"contact{key}"].pk, t[f"service{key}"].pk
         rows += [

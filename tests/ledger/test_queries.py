@@ -14,6 +14,8 @@ PAGES = [
     ("/registers/customers/?scope=personal&sort=-owner_name", "admin"),
     ("/registers/service/", "admin"),
     ("/registers/5-7/", "sales1"),
+    ("/forms/customer/", "manager1"),
+    ("/forms/customer/?sort=-owner_name&category=regular", "admin"),
 ]
 
 

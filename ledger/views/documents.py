@@ -1,0 +1,123 @@
+"""The faces of every document form: the list of the documents a user may open
+(``/forms/<code>/``), one document as a PDF (``<pk>.pdf``) and, where the paper form is a
+table, as an Excel workbook (``<pk>.xlsx``).
+
+The form comes from the ``documents`` site (404 if unknown); the object comes through the
+document's own selector (404 for missing and forbidden alike); then the face's permission
+(``can_open`` / ``can_print`` / ``can_export``, 403).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.html import format_html, format_html_join
+from django.views.decorators.http import require_GET
+from django_tables2 import RequestConfig
+
+from ledger.engine.base import RegisterContext
+from ledger.engine.document_sheets import document_workbook
+from ledger.engine.documents import FILES_KEY, Document, documents, print_context
+from ledger.engine.pdf import render_pdf
+from ledger.engine.tables import RegisterColumn, RegisterTable
+from ledger.views.registers import (
+    RegisterListView,
+    RegisterMixin,
+    counting_paginator,
+    pdf_response,
+    xlsx_response,
+)
+
+
+def get_document(code: str) -> Document:
+    document = documents.get(code)
+    if document is None:
+        raise Http404("no such document form")
+    return document
+
+
+class FilesColumn(RegisterColumn):
+    """The links of one document: its PDF and, for table forms, its workbook."""
+
+    def __init__(self, column, register, document: Document):
+        super().__init__(column, register)
+        self.document = document
+
+    def render(self, value, record, table, bound_row):
+        pk = record["pk"]
+        links = [
+            format_html(
+                '<a href="{}" target="_blank" rel="noopener">PDF</a>', self.document.pdf_url(pk)
+            )
+        ]
+        if self.document.exports_excel:
+            links.append(format_html('<a href="{}">Excel</a>', self.document.xlsx_url(pk)))
+        return format_html_join(" · ", "{}", ((link,) for link in links))
+
+
+class DocumentListView(RegisterListView):
+    """The documents of one form the user may open: the register engine's list (filters,
+    sorting, paging) over the document's selector, with each document's files."""
+
+    template_name = "documents/list.html"
+
+    def dispatch(self, request, *args, code: str, **kwargs):
+        self.document = get_document(code)
+        if not self.document.can_open(request.user):
+            raise PermissionDenied
+        self.register = self.document.list_register
+        self.register_context = RegisterContext(user=request.user, params=request.GET)
+        return super(RegisterMixin, self).dispatch(request, *args, **kwargs)
+
+    def get_table(self, **kwargs):
+        self.query = self.get_query()
+        register, document = self.register, self.document
+        attrs = {
+            col.key: FilesColumn(col, register, document)
+            if col.key == FILES_KEY
+            else RegisterColumn(col, register)
+            for col in self.query.columns
+        }
+        attrs["Meta"] = type("Meta", (RegisterTable.Meta,), {"sequence": list(attrs)})
+        table_class = type(f"{type(document).__name__}Table", (RegisterTable,), attrs)
+        table = table_class(
+            self.query.queryset, query=self.query, empty_text=document.list_empty_text()
+        )
+        paginate = {
+            "per_page": settings.LEDGER_PAGE_SIZE,
+            "paginator_class": counting_paginator(self.query),
+        }
+        RequestConfig(self.request, paginate=paginate).configure(table)
+        return table
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["document"] = self.document
+        return context
+
+
+@require_GET
+def document_pdf(request, code: str, pk: str):
+    document = get_document(code)
+    obj = document.get_object(request.user, pk)
+    if not document.can_print(request.user):
+        raise PermissionDenied
+    rendered = document.render(obj)
+    pdf = render_pdf("print/document.html", print_context(rendered, user=request.user))
+    return pdf_response(pdf, f"{document.object_title(obj)}.pdf")
+
+
+@require_GET
+def document_xlsx(request, code: str, pk: str):
+    document = get_document(code)
+    if not document.exports_excel:
+        raise Http404("this form is not a table")
+    obj = document.get_object(request.user, pk)
+    if not document.can_export(request.user):
+        raise PermissionDenied
+    workbook = document_workbook(document.render(obj))
+    return xlsx_response(workbook, f"{document.object_title(obj)}.xlsx")
+
+
+__all__ = ["DocumentListView", "document_pdf", "document_xlsx"]
