@@ -22,7 +22,7 @@ def check_workflows(app_configs=None, registry=None, **kwargs):
                     f"{model._meta.label}: the workflow's state field {workflow.field!r} "
                     "does not exist",
                     obj=model,
-                    id="ledger.E101",
+                    id="ledger.E201",
                 )
             )
             continue
@@ -35,7 +35,7 @@ def check_workflows(app_configs=None, registry=None, **kwargs):
                     f"{sorted(states)}",
                     hint="Use choices=<the workflow's states>.choices on the state field.",
                     obj=model,
-                    id="ledger.E102",
+                    id="ledger.E202",
                 )
             )
         if field.max_length is not None and any(len(s) > 40 for s in states):
@@ -43,7 +43,7 @@ def check_workflows(app_configs=None, registry=None, **kwargs):
                 checks.Error(
                     f"{where}: a state is longer than the 40 characters a status change keeps",
                     obj=model,
-                    id="ledger.E103",
+                    id="ledger.E203",
                 )
             )
     return problems

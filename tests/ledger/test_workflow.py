@@ -289,5 +289,5 @@ def test_the_system_check_finds_a_state_field_that_does_not_fit():
         return [problem.id for problem in check_workflows(registry=registry)]
 
     assert declared("status") == []
-    assert declared("state") == ["ledger.E101"]
-    assert declared("title") == ["ledger.E102"]
+    assert declared("state") == ["ledger.E201"]
+    assert declared("title") == ["ledger.E202"]
