@@ -729,6 +729,8 @@ def main(argv=None) -> int:
     )
     parser.add_argument("--seed", type=int, default=SEED)
     args = parser.parse_args(argv)
+    if args.customers < 1:
+        parser.error("--customers must be at least 1")
 
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
