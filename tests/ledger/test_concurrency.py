@@ -51,15 +51,12 @@ def test_parallel_saves_wait_for_each_other_and_all_are_kept(file_sqlite):
         try:
             start.wait()
             for seq in range(SAVES_PER_THREAD):
-                with transaction.atomic(using=ALIAS):
-                    with connections[ALIAS].cursor() as cursor:
-                        cursor.execute("SELECT n FROM counter")
-                        (n,) = cursor.fetchone()
-                        time.sleep(0.005)
-                        cursor.execute("UPDATE counter SET n = %s", [n + 1])
-                        cursor.execute(
-                            "INSERT INTO saves (thread, seq) VALUES (%s, %s)", [number, seq]
-                        )
+                with transaction.atomic(using=ALIAS), connections[ALIAS].cursor() as cursor:
+                    cursor.execute("SELECT n FROM counter")
+                    (n,) = cursor.fetchone()
+                    time.sleep(0.005)
+                    cursor.execute("UPDATE counter SET n = %s", [n + 1])
+                    cursor.execute("INSERT INTO saves (thread, seq) VALUES (%s, %s)", [number, seq])
         except Exception as exc:  # collected and asserted below, in the main thread
             errors.append(exc)
         finally:
