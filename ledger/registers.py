@@ -14,7 +14,6 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
 from ledger.engine import Column, Family, HeaderField, Kind, Register, site
 from ledger.filters import CustomerFilter, ProductFilter, ServiceRecordFilter
 from ledger.models import Contact, ContactKind, Customer, Product, ServiceRecord
@@ -22,7 +21,9 @@ from ledger.selectors import (
     Scope,
     can_create_customer,
     can_edit_products,
+    can_hand_over,
     customer_detail_q,
+    customer_scope,
     customers_visible_to,
     products_visible_to,
     service_records_visible_to,
@@ -32,11 +33,6 @@ from ledger.selectors import (
 def user_name(prefix: str):
     """The display name of a related user: full name, else user name."""
     return Coalesce(NullIf(f"{prefix}__full_name", Value("")), f"{prefix}__username")
-
-
-def customer_scope(params) -> str:
-    value = (params or {}).get("scope")
-    return Scope.PERSONAL if value == Scope.PERSONAL else Scope.PUBLIC
 
 
 @site.register
@@ -120,7 +116,7 @@ class CustomerRegister(Register):
         actions = []
         if can_create_customer(user):
             actions.append((_("New customer"), reverse("customer-create")))
-        if user.role in (Role.MANAGER, Role.ADMIN):
+        if can_hand_over(user):
             actions.append((_("Hand over customers"), reverse("customer-handover")))
         return actions
 
