@@ -164,9 +164,7 @@ def events_of(customer: Customer) -> QuerySet[CustomerEvent]:
     The linked records (``source``: a contract, an order, a visit report …) come in one
     query per kind of record, not one per event.
     """
-    return customer.events.select_related("created_by", "source_type").prefetch_related(
-        "source"
-    )
+    return customer.events.select_related("created_by", "source_type").prefetch_related("source")
 
 
 def products_visible_to(user: User) -> QuerySet[Product]:
