@@ -210,8 +210,9 @@ class EventKind(models.TextChoices):
 class CustomerEvent(models.Model):
     """A dated entry on the customer's timeline (重要事件和活动).
 
-    Other ledgers (contracts, orders, visit reports) add entries here through
-    ``customer_event_record`` with themselves as ``source``.
+    Users add entries through ``customer_event_record`` (permission checked); other
+    ledgers' services (contracts, orders, visit reports) through
+    ``customer_event_record_from_source``, with their record as ``source``.
     """
 
     customer = models.ForeignKey(
