@@ -25,7 +25,7 @@ from ledger.forms import (
     HandoverForm,
     ServiceRecordForm,
 )
-from ledger.models import Contact
+from ledger.models import Contact, ContactKind
 from ledger.selectors import (
     can_create_customer,
     can_delete_customer,
@@ -159,7 +159,10 @@ class CustomerUpdateView(View):
     def get(self, request, pk):
         customer = get_customer_for(request.user, pk)
         form = CustomerForm(instance=customer, user=request.user)
-        formset = ContactEditFormSet(instance=customer, prefix="contacts")
+        # The empty row offers the type the customer is missing: primary first.
+        has_primary = customer.contacts.filter(kind=ContactKind.PRIMARY).exists()
+        kind = ContactKind.SECONDARY if has_primary else ContactKind.PRIMARY
+        formset = ContactEditFormSet(instance=customer, prefix="contacts", initial=[{"kind": kind}])
         return self.render(form, formset, customer)
 
     def post(self, request, pk):

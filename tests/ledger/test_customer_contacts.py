@@ -222,3 +222,18 @@ def test_a_stale_contact_through_the_service_names_who_changed_it(sales1, manage
     assert isinstance(exc.value.__cause__, StaleRecordError)
     assert str(manager1) in " ".join(exc.value.messages)
     assert Contact.objects.filter(pk=contact.pk).exists()
+
+
+def test_the_edit_pages_empty_row_offers_the_missing_contact_type(org, login):
+    customer = CustomerFactory(owner=org.sales1)
+    client = login(org.sales1)
+
+    def empty_row_kind():
+        page = text(client.get(f"/customers/{customer.pk}/edit/"))
+        n = customer.contacts.count()
+        select = re.search(rf'<select name="contacts-{n}-kind".*?</select>', page, re.S).group(0)
+        return re.search(r'<option value="(\w+)" selected>', select).group(1)
+
+    assert empty_row_kind() == "primary"
+    ContactFactory(customer=customer, kind="primary")
+    assert empty_row_kind() == "secondary"
