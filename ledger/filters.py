@@ -10,6 +10,7 @@ from accounts.selectors import owners_managed_by
 from ledger.engine.filters import MonthFilter, RegisterFilterSet
 from ledger.models import CreditRating, CustomerCategory, Product, ServiceKind
 from ledger.search import search_customers
+from ledger.selectors import customer_scope
 
 SEARCH_WIDGET = forms.TextInput(attrs={"type": "search", "placeholder": _("Search")})
 
@@ -29,8 +30,6 @@ class CustomerFilter(RegisterFilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from ledger.registers import customer_scope
-
         scope = customer_scope(self.data)
         if scope == "public":
             # The owner is a shared column of the 公共台账: every owner may be chosen.

@@ -12,11 +12,10 @@ from accounts.models import User
 from accounts.selectors import owner_choices_for, owners_managed_by
 from ledger.models import Contact, Customer, CustomerEvent, EventKind, Product, ServiceRecord
 from ledger.selectors import handler_choices_for
-from ledger.services.customers import CUSTOMER_FIELDS
+from ledger.services.customers import CONTACT_FIELDS, CUSTOMER_FIELDS, is_blank_contact
 from ledger.services.products import FIELDS as PRODUCT_FIELDS
 
 TEXTAREA = {"rows": 3}
-LONG_TEXT = 4000
 
 
 class DateInput(forms.DateInput):
@@ -26,8 +25,21 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class CustomerForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+class VersionedForm(forms.ModelForm):
+    """An edit form carries the version of the record it was opened at (hidden); the
+    service refuses the save when the record has moved on since. A missing or damaged
+    version on an edit form is an error, never a silent overwrite."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+            self.fields["version"].required = True
+
+
+class CustomerForm(VersionedForm):
     confirm_duplicate = forms.BooleanField(
         label=_("I have checked the similar customers above; save anyway"), required=False
     )
@@ -44,8 +56,6 @@ class CustomerForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["name"].widget.attrs.update({"autofocus": True})
-        self.fields["overdue_record"].max_length = LONG_TEXT
-        self.fields["risk_warning"].max_length = LONG_TEXT
         owners = owner_choices_for(user)
         if self.instance.pk and self.instance.owner_id:
             owners = owners | User.objects.filter(pk=self.instance.owner_id)
@@ -58,13 +68,21 @@ class CustomerForm(forms.ModelForm):
             self.fields["owner"].initial = self.instance.owner_id or user.pk
         if self.instance.pk:
             del self.fields["confirm_duplicate"]
-            self.fields["version"].initial = self.instance.version
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(VersionedForm):
     class Meta:
         model = Contact
-        fields = ["kind", "name", "title", "phone", "email"]
+        fields = list(CONTACT_FIELDS)
+
+    def has_changed(self):
+        # A new row whose only value is its pre-set type (主要/辅助联系人) is an unused row:
+        # the formset skips it instead of asking for a name.
+        if self.instance.pk is None and is_blank_contact(
+            {name: self[name].data for name in CONTACT_FIELDS}
+        ):
+            return False
+        return super().has_changed()
 
 
 ContactFormSet = inlineformset_factory(
@@ -73,6 +91,19 @@ ContactFormSet = inlineformset_factory(
     form=ContactForm,
     extra=2,
     can_delete=False,
+    max_num=30,
+    validate_max=True,
+)
+
+# The contact table of the customer's edit page: existing contacts (each with its
+# version), one empty row to add a contact, and a 删除 box on the existing ones.
+ContactEditFormSet = inlineformset_factory(
+    Customer,
+    Contact,
+    form=ContactForm,
+    extra=1,
+    can_delete=True,
+    can_delete_extra=False,
     max_num=30,
     validate_max=True,
 )
@@ -88,10 +119,9 @@ class EventForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["occurred_on"].initial = timezone.localdate()
         self.fields["kind"].initial = EventKind.MEETING
-        self.fields["detail"].max_length = LONG_TEXT
 
 
-class ServiceRecordForm(forms.ModelForm):
+class ServiceRecordForm(VersionedForm):
     class Meta:
         model = ServiceRecord
         fields = [
@@ -113,8 +143,6 @@ class ServiceRecordForm(forms.ModelForm):
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["content"].max_length = LONG_TEXT
-        self.fields["result"].max_length = LONG_TEXT
         self.fields["received_on"].initial = timezone.localdate()
         record = self.instance if self.instance.pk else None
         self.fields["handler"].queryset = handler_choices_for(user, record).order_by("username")
@@ -145,7 +173,7 @@ class HandoverForm(forms.Form):
         return data
 
 
-class ProductForm(forms.ModelForm):
+class ProductForm(VersionedForm):
     class Meta:
         model = Product
         fields = list(PRODUCT_FIELDS)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -11,6 +13,20 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from ledger.engine.columns import Kind, format_value
+
+
+@dataclass(frozen=True)
+class Change:
+    """One line of 记录更新: who changed which field of what, from what to what, and why."""
+
+    when: datetime
+    who: str
+    what: str  # the customer itself, or one of its contacts
+    field: str
+    old: str
+    new: str
+    reason: str
+
 
 HISTORY_FIELDS = {
     "history_id",
@@ -48,8 +64,6 @@ def changes_of(records: Sequence, model: type[models.Model], *, label: Callable)
     ``records`` may be any window of the history (newest first); an object's oldest
     record in the window is compared with nothing unless it is the creation.
     """
-    from ledger.selectors import Change
-
     if not records:
         return []
     fields = _tracked_fields(model, records[0])

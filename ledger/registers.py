@@ -24,6 +24,7 @@ from ledger.selectors import (
     can_edit_products,
     can_hand_over,
     customer_detail_q,
+    customer_scope,
     customers_visible_to,
     products_visible_to,
     service_records_visible_to,
@@ -33,11 +34,6 @@ from ledger.selectors import (
 def user_name(prefix: str):
     """The display name of a related user: full name, else user name."""
     return Coalesce(NullIf(f"{prefix}__full_name", Value("")), f"{prefix}__username")
-
-
-def customer_scope(params) -> str:
-    value = (params or {}).get("scope")
-    return Scope.PERSONAL if value == Scope.PERSONAL else Scope.PUBLIC
 
 
 def customer_links(user) -> list[tuple[str, str]]:

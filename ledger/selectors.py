@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -15,7 +14,11 @@ from django.utils.translation import gettext as _
 
 from accounts.models import OWNER_ROLES, Role, User
 from accounts.selectors import managed_department_ids, owners_managed_by
+from ledger.history import Change, changes_of
 from ledger.models import Contact, Customer, CustomerEvent, Product, ServiceRecord
+from ledger.models.customers import name_key, phone_key
+
+__all__ = ["Change"]  # 记录更新 lines are described in ledger.history
 
 
 class Scope(enum.StrEnum):
@@ -39,6 +42,12 @@ def customer_detail_q(user: User) -> Q | None:
     if user.role in OWNER_ROLES:
         return Q(owner_id=user.pk)
     return None
+
+
+def customer_scope(params) -> Scope:
+    """The scope a customer list asks for: 个人台账 only when asked, else 公共台账."""
+    value = (params or {}).get("scope")
+    return Scope.PERSONAL if value == Scope.PERSONAL else Scope.PUBLIC
 
 
 def customers_visible_to(user: User, *, scope: Scope = Scope.PERSONAL) -> QuerySet[Customer]:
@@ -67,7 +76,16 @@ def get_customer_for(user: User, pk: Any) -> Customer:
 
 
 def can_create_customer(user: User) -> bool:
+    """Salespeople, assistants and managers enter customers (they or their staff own
+    them); the 总经理 and admins may too."""
     return user.is_active and (user.role in OWNER_ROLES or user.sees_everything)
+
+
+def can_edit_customer(user: User, customer: Customer) -> bool:
+    """Whoever may see a customer's details may edit it and its parts (contacts, events,
+    service records); nobody else."""
+    rule = customer_detail_q(user)
+    return rule is not None and Customer.objects.filter(rule, pk=customer.pk).exists()
 
 
 def can_delete_customer(user: User) -> bool:
@@ -76,7 +94,8 @@ def can_delete_customer(user: User) -> bool:
 
 
 def can_hand_over(user: User) -> bool:
-    return user.is_active and user.role in (Role.MANAGER, Role.ADMIN)
+    """Handing over a departing salesperson's customers: active managers and admins."""
+    return user.is_authenticated and user.is_active and user.role in (Role.MANAGER, Role.ADMIN)
 
 
 @dataclass(frozen=True)
@@ -95,8 +114,6 @@ def customer_duplicates(
     Shown before a new customer is saved, to everybody who may create one: the match's
     name and owner are public-ledger information.
     """
-    from ledger.models.customers import name_key, phone_key
-
     key = name_key(name)
     phone_keys = sorted({k for k in (phone_key(p) for p in phones) if len(k) >= 6})
     rule = Q()
@@ -142,8 +159,12 @@ def handler_choices_for(user: User, record: ServiceRecord | None = None) -> Quer
 
 
 def events_of(customer: Customer) -> QuerySet[CustomerEvent]:
-    """The customer's timeline; callers have already fetched the customer for the user."""
-    return customer.events.select_related("created_by", "source_type")
+    """The customer's timeline; callers have already fetched the customer for the user.
+
+    The linked records (``source``: a contract, an order, a visit report …) come in one
+    query per kind of record, not one per event.
+    """
+    return customer.events.select_related("created_by", "source_type").prefetch_related("source")
 
 
 def products_visible_to(user: User) -> QuerySet[Product]:
@@ -154,7 +175,13 @@ def products_visible_to(user: User) -> QuerySet[Product]:
 
 
 def can_edit_products(user: User) -> bool:
+    """The product master is kept by admins, managers, sales assistants and the 总经理."""
     return user.is_active and user.role in (Role.ADMIN, Role.MANAGER, Role.ASSISTANT, Role.GM)
+
+
+def can_delete_products(user: User) -> bool:
+    """Removing a product from the master: admins only (others mark it as not in use)."""
+    return user.is_authenticated and user.is_active and user.is_admin
 
 
 def get_product_for(user: User, pk: Any) -> Product:
@@ -164,21 +191,8 @@ def get_product_for(user: User, pk: Any) -> Product:
         raise Http404("no such product") from None
 
 
-@dataclass(frozen=True)
-class Change:
-    when: datetime
-    who: str
-    what: str  # the customer itself, or one of its contacts
-    field: str
-    old: str
-    new: str
-    reason: str
-
-
 def customer_changes(customer: Customer, *, limit: int = 300) -> list[Change]:
     """记录更新: every change to the customer and its contacts, newest first."""
-    from ledger.history import changes_of
-
     records = list(customer.history.select_related("history_user").order_by("-history_id")[:limit])
     contact_records = list(
         Contact.history.filter(customer_id=customer.pk)

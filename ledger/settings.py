@@ -117,6 +117,28 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------------------
+
+
+def sqlite_database(path) -> dict:
+    """SQLite set up for a multi-user server: writers wait for each other instead of failing.
+
+    - WAL journal: readers never block the writer, and the writer never blocks readers.
+    - IMMEDIATE transactions: a transaction takes the write lock when it begins, so two
+      read-then-write transactions queue up rather than deadlock (SQLite answers a lock
+      upgrade deadlock with "database is locked" at once, without waiting).
+    - A busy timeout (seconds): how long a writer waits for the lock before giving up.
+    """
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": path,
+        "OPTIONS": {
+            "timeout": env_int("SQLITE_BUSY_TIMEOUT", 20),
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        },
+    }
+
+
 # PostgreSQL in production and CI (DATABASE_URL=postgres://user@host:5432/name);
 # SQLite under var/ as the zero-setup default.
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
@@ -133,13 +155,7 @@ if DATABASE_URL:
         DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
-    DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "ledger.sqlite3",
-            "OPTIONS": {"timeout": 20},
-        }
-    }
+    DATABASES = {"default": sqlite_database(VAR_DIR / "ledger.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

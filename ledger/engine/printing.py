@@ -18,7 +18,7 @@ def register_print_context(query: RegisterQuery) -> dict[str, Any]:
     widths = [round(100 * c.display_width / total_width, 2) for c in columns]
     classes = [_cell_class(col) for col in columns]
     rows = [
-        [(col.text(row), css) for col, css in zip(columns, classes, strict=True)]
+        [(clip_for_print(col.text(row)), css) for col, css in zip(columns, classes, strict=True)]
         for row in query.iter_rows()
     ]
     return {
@@ -42,6 +42,17 @@ def register_print_context(query: RegisterQuery) -> dict[str, Any]:
         "printed_at": timezone.localtime(),
         "printed_by": context.user,
     }
+
+
+# A printed cell shows at most this many characters (the full text is on the screen and
+# in the Excel sheet): a 2,000-character note in a narrow column makes a row pages tall,
+# and laying such rows out costs a PDF worker seconds per row.
+PRINT_CELL_MAX_CHARS = 200
+
+
+def clip_for_print(text: str, limit: int = PRINT_CELL_MAX_CHARS) -> str:
+    """``text`` cut to ``limit`` characters, ending in "…" when cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _cell_class(col: Column) -> str:

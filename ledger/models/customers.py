@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ledger.models.limits import LONG_TEXT_MAX_LENGTH, long_text_validators
+
 _SPACES = re.compile(r"\s+")
 _NOT_DIGITS = re.compile(r"\D+")
 
@@ -78,8 +80,18 @@ class Customer(models.Model):
     credit_rating = models.CharField(
         _("credit rating"), max_length=3, choices=CreditRating.choices, blank=True
     )
-    overdue_record = models.TextField(_("overdue record"), blank=True)
-    risk_warning = models.TextField(_("risk warning"), blank=True)
+    overdue_record = models.TextField(
+        _("overdue record"),
+        max_length=LONG_TEXT_MAX_LENGTH,
+        validators=long_text_validators(),
+        blank=True,
+    )
+    risk_warning = models.TextField(
+        _("risk warning"),
+        max_length=LONG_TEXT_MAX_LENGTH,
+        validators=long_text_validators(),
+        blank=True,
+    )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("owner"),
@@ -157,6 +169,7 @@ class Contact(models.Model):
     phone = models.CharField(_("phone number"), max_length=40, blank=True)
     email = models.EmailField(_("email"), blank=True)
     phone_key = models.CharField(max_length=40, editable=False, blank=True, db_index=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     history = HistoricalRecords(excluded_fields=["phone_key"])
 
@@ -197,8 +210,9 @@ class EventKind(models.TextChoices):
 class CustomerEvent(models.Model):
     """A dated entry on the customer's timeline (重要事件和活动).
 
-    Other ledgers (contracts, orders, visit reports) add entries here through
-    ``customer_event_record`` with themselves as ``source``.
+    Users add entries through ``customer_event_record`` (permission checked); other
+    ledgers' services (contracts, orders, visit reports) through
+    ``customer_event_record_from_source``, with their record as ``source``.
     """
 
     customer = models.ForeignKey(
@@ -207,7 +221,12 @@ class CustomerEvent(models.Model):
     kind = models.CharField(_("event type"), max_length=20, choices=EventKind.choices)
     occurred_on = models.DateField(_("date"))
     title = models.CharField(_("title"), max_length=200)
-    detail = models.TextField(_("details"), blank=True)
+    detail = models.TextField(
+        _("details"),
+        max_length=LONG_TEXT_MAX_LENGTH,
+        validators=long_text_validators(),
+        blank=True,
+    )
     source_type = models.ForeignKey(
         ContentType, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -256,8 +275,17 @@ class ServiceRecord(models.Model):
     kind = models.CharField(_("service type"), max_length=20, choices=ServiceKind.choices)
     client_name = models.CharField(_("client name"), max_length=60)
     contact_info = models.CharField(_("contact information"), max_length=100, blank=True)
-    content = models.TextField(_("content"))
-    result = models.TextField(_("result"), blank=True)
+    content = models.TextField(
+        _("content"),
+        max_length=LONG_TEXT_MAX_LENGTH,
+        validators=long_text_validators(),
+    )
+    result = models.TextField(
+        _("result"),
+        max_length=LONG_TEXT_MAX_LENGTH,
+        validators=long_text_validators(),
+        blank=True,
+    )
     handler = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("handled by"),
@@ -268,6 +296,7 @@ class ServiceRecord(models.Model):
     )
     received_on = models.DateField(_("received on"))
     handled_on = models.DateField(_("handled on"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),

@@ -28,6 +28,7 @@ class Product(models.Model):
     )
     remarks = models.CharField(_("remarks"), max_length=200, blank=True)
     is_active = models.BooleanField(_("in use"), default=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history, update_change_reason
 
@@ -21,10 +22,17 @@ from ledger.selectors import (
     DuplicateMatch,
     can_create_customer,
     can_delete_customer,
+    can_edit_customer,
     can_hand_over,
-    customer_detail_q,
     customer_duplicates,
 )
+from ledger.services.base import StaleRecordError, lock_version, update_record
+
+__all__ = ["StaleRecordError"]  # raised by every update; defined in ledger.services.base
+
+# History texts (change reasons, timeline entries written by the system) are stored in one
+# language, whatever the language of the user who clicked.
+HISTORY_LANGUAGE = "zh-hans"
 
 CUSTOMER_FIELDS = (
     "name",
@@ -52,23 +60,32 @@ class DuplicateCustomerError(ValidationError):
         super().__init__(_("A customer with the same name or phone number already exists."))
 
 
-class StaleRecordError(ValidationError):
-    """The record changed since the form was opened."""
-
-    def __init__(self, who: str, when: datetime.datetime | None):
-        self.who, self.when = who, when
-        stamp = timezone.localtime(when).strftime("%Y-%m-%d %H:%M") if when else "?"
-        super().__init__(
-            _("This record was changed by %(who)s at %(when)s; reload it and try again.")
-            % {"who": who, "when": stamp}
-        )
-
-
 def check_may_edit_customer(actor: User, customer: Customer) -> None:
-    """Whoever may see a customer's details may edit it and its parts; others may not."""
-    rule = customer_detail_q(actor)
-    if rule is None or not Customer.objects.filter(rule, pk=customer.pk).exists():
+    """Raise ``PermissionDenied`` unless ``actor`` may edit ``customer`` (see
+    ``ledger.selectors.can_edit_customer``)."""
+    if not can_edit_customer(actor, customer):
         raise PermissionDenied
+
+
+@dataclass(frozen=True)
+class ContactChange:
+    """One row of the contact table on the customer's edit page.
+
+    ``contact`` is None for a new contact; an existing one carries the version its row was
+    opened at, and ``delete`` removes it.
+    """
+
+    data: Mapping[str, Any]
+    contact: Contact | None = None
+    expected_version: int | None = None
+    delete: bool = False
+
+
+def is_blank_contact(values: Mapping[str, Any]) -> bool:
+    """A contact row with nothing but its (pre-set) type is an unused row, not a contact."""
+    return not any(
+        str(values.get(field) or "").strip() for field in CONTACT_FIELDS if field != "kind"
+    )
 
 
 def _check_owner(actor: User, owner: User) -> None:
@@ -92,7 +109,7 @@ def customer_create(
     """
     if not can_create_customer(actor):
         raise PermissionDenied
-    contacts = [c for c in contacts if c.get("name")]
+    contacts = [c for c in contacts if not is_blank_contact(c)]
     customer = Customer(**{f: data[f] for f in CUSTOMER_FIELDS if f in data})
     if customer.owner_id is None:
         customer.owner = actor
@@ -113,29 +130,61 @@ def customer_create(
 
 @transaction.atomic
 def customer_update(
-    *, actor: User, customer: Customer, data: Mapping[str, Any], expected_version: int
+    *,
+    actor: User,
+    customer: Customer,
+    data: Mapping[str, Any],
+    expected_version: int,
+    contacts: Iterable[ContactChange] = (),
 ) -> Customer:
-    """Change a customer's fields. Whoever sees the details may edit them; changing the
-    owner is limited to whom the actor may assign. A save based on an outdated version
-    raises ``StaleRecordError`` naming who changed it and when.
+    """Change a customer's fields, and its contacts as edited on the same page.
+
+    Whoever sees the details may edit them; changing the owner is limited to whom the
+    actor may assign. A save based on an outdated version of the customer or of one of
+    its contacts raises ``StaleRecordError`` naming who changed it and when; then nothing
+    is saved.
     """
-    check_may_edit_customer(actor, customer)
-    locked = Customer.objects.select_for_update().get(pk=customer.pk)
-    if locked.version != expected_version:
-        last = locked.history.select_related("history_user").order_by("-history_id").first()
-        who = str(last.history_user) if last and last.history_user else _("someone")
-        raise StaleRecordError(who, last.history_date if last else None)
-    original_owner_id = locked.owner_id
-    for field in CUSTOMER_FIELDS:
-        if field in data:
-            setattr(locked, field, data[field])
-    if locked.owner_id != original_owner_id:
-        _check_owner(actor, locked.owner)
-    locked.version += 1
-    locked.full_clean()
-    locked._history_user = actor
-    locked.save()
-    return locked
+
+    def check_new_owner(changed: Customer, before: Customer) -> None:
+        if changed.owner_id != before.owner_id:
+            _check_owner(actor, changed.owner)
+
+    saved = update_record(
+        customer,
+        actor=actor,
+        data=data,
+        fields=CUSTOMER_FIELDS,
+        expected_version=expected_version,
+        check=lambda: check_may_edit_customer(actor, customer),
+        validate=check_new_owner,
+    )
+    for change in contacts:
+        _apply_contact_change(actor=actor, customer=saved, change=change)
+    return saved
+
+
+def _apply_contact_change(*, actor: User, customer: Customer, change: ContactChange) -> None:
+    contact = change.contact
+    if contact is not None and contact.customer_id != customer.pk:
+        raise PermissionDenied
+    name = (contact.name if contact else "") or change.data.get("name", "")
+    try:
+        if contact is None:
+            if not change.delete and not is_blank_contact(change.data):
+                contact_create(actor=actor, customer=customer, data=change.data, _checked=True)
+        elif change.delete:
+            contact_delete(actor=actor, contact=contact, expected_version=change.expected_version)
+        else:
+            contact_update(
+                actor=actor,
+                contact=contact,
+                data=change.data,
+                expected_version=change.expected_version,
+            )
+    except ValidationError as exc:
+        raise ValidationError(
+            [_("Contact %(name)s: %(error)s") % {"name": name, "error": m} for m in exc.messages]
+        ) from exc
 
 
 @transaction.atomic
@@ -166,7 +215,8 @@ def customers_hand_over(*, actor: User, from_user: User, to_user: User) -> int:
     customers = list(Customer.objects.select_for_update().filter(owner=from_user).order_by("pk"))
     if not customers:
         return 0
-    reason = _("handed over from %(old)s to %(new)s") % {"old": from_user, "new": to_user}
+    with translation.override(HISTORY_LANGUAGE):
+        reason = _("handed over from %(old)s to %(new)s") % {"old": from_user, "new": to_user}
     for customer in customers:
         customer.owner = to_user
         customer.version += 1
@@ -185,7 +235,7 @@ def customers_hand_over(*, actor: User, from_user: User, to_user: User) -> int:
                 customer=c,
                 kind=EventKind.OTHER,
                 occurred_on=today,
-                title=reason,
+                title=reason[:200],
                 created_by=actor,
             )
             for c in customers
@@ -209,20 +259,30 @@ def contact_create(
 
 
 @transaction.atomic
-def contact_update(*, actor: User, contact: Contact, data: Mapping[str, Any]) -> Contact:
-    check_may_edit_customer(actor, contact.customer)
-    for field in CONTACT_FIELDS:
-        if field in data:
-            setattr(contact, field, data[field])
-    contact.full_clean()
-    contact._history_user = actor
-    contact.save()
-    return contact
+def contact_update(
+    *, actor: User, contact: Contact, data: Mapping[str, Any], expected_version: int
+) -> Contact:
+    """Change a contact of a customer the actor may edit; a stale version is refused."""
+    return update_record(
+        contact,
+        actor=actor,
+        data=data,
+        fields=CONTACT_FIELDS,
+        expected_version=expected_version,
+        check=lambda: check_may_edit_customer(actor, contact.customer),
+    )
 
 
 @transaction.atomic
-def contact_delete(*, actor: User, contact: Contact) -> None:
+def contact_delete(*, actor: User, contact: Contact, expected_version: int | None = None) -> None:
+    """Remove a contact of a customer the actor may edit (its history keeps a copy).
+
+    With ``expected_version`` (the contact table of the edit page), a contact changed by
+    someone else since the page was opened is not deleted: ``StaleRecordError``.
+    """
     check_may_edit_customer(actor, contact.customer)
+    if expected_version is not None:
+        contact = lock_version(contact, expected_version)
     contact._history_user = actor
     contact.delete()
 
@@ -230,22 +290,70 @@ def contact_delete(*, actor: User, contact: Contact) -> None:
 @transaction.atomic
 def customer_event_record(
     *,
+    actor: User,
+    customer: Customer,
+    kind: str,
+    occurred_on: datetime.date,
+    title: str,
+    detail: str = "",
+) -> CustomerEvent:
+    """A user puts an entry on a customer's timeline (the customer page's 记录事件).
+
+    Who: whoever may edit the customer (``can_edit_customer``); others get
+    ``PermissionDenied``. Keeps the customer's 最近联系 date current.
+    """
+    check_may_edit_customer(actor, customer)
+    return _record_event(
+        customer=customer,
+        kind=kind,
+        occurred_on=occurred_on,
+        title=title,
+        detail=detail,
+        actor=actor,
+    )
+
+
+@transaction.atomic
+def customer_event_record_from_source(
+    *,
+    source: Any,
     customer: Customer,
     kind: str,
     occurred_on: datetime.date,
     title: str,
     detail: str = "",
     actor: User | None = None,
+) -> CustomerEvent:
+    """A ledger family's service notes one of its records on the customer's timeline.
+
+    Trusted path, for services only (never for a view): the calling service has already
+    decided that ``actor`` may do what ``source`` records (sign a contract, file a visit
+    report …), which is why it may write on the timeline of a customer the actor does not
+    own. ``source`` (a saved model instance) is required and becomes the entry's link.
+    """
+    if source is None or getattr(source, "pk", None) is None:
+        raise ValueError("customer_event_record_from_source needs a saved source record")
+    return _record_event(
+        customer=customer,
+        kind=kind,
+        occurred_on=occurred_on,
+        title=title,
+        detail=detail,
+        actor=actor,
+        source=source,
+    )
+
+
+def _record_event(
+    *,
+    customer: Customer,
+    kind: str,
+    occurred_on: datetime.date,
+    title: str,
+    detail: str,
+    actor: User | None,
     source: Any = None,
 ) -> CustomerEvent:
-    """Put an entry on the customer's timeline and keep its 最近联系 date current.
-
-    Called by the customer page (for the users who may edit the customer) and by the
-    other ledgers (contracts, orders, visit reports) with themselves as ``source``.
-    A follow-up item lies in the future and does not count as contact.
-    """
-    if actor is not None and source is None:
-        check_may_edit_customer(actor, customer)
     event = CustomerEvent(
         customer=customer,
         kind=kind,

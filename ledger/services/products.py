@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from ledger.models import Product
-from ledger.selectors import can_edit_products
+from ledger.selectors import can_delete_products, can_edit_products
+from ledger.services.base import update_record
 
 FIELDS = (
     "code",
@@ -30,17 +31,16 @@ FIELDS = (
 )
 
 
-@transaction.atomic
-def product_save(
-    *, actor: User, data: Mapping[str, Any], product: Product | None = None
-) -> Product:
-    """Create or change a product. Who: admins, managers, sales assistants, 总经理."""
+def check_may_edit_products(actor: User) -> None:
     if not can_edit_products(actor):
         raise PermissionDenied
-    product = product or Product()
-    for field in FIELDS:
-        if field in data:
-            setattr(product, field, data[field])
+
+
+@transaction.atomic
+def product_create(*, actor: User, data: Mapping[str, Any]) -> Product:
+    """Add a product. Who: admins, managers, sales assistants, 总经理 (``can_edit_products``)."""
+    check_may_edit_products(actor)
+    product = Product(**{f: data[f] for f in FIELDS if f in data})
     product.full_clean()
     product._history_user = actor
     product.save()
@@ -48,9 +48,26 @@ def product_save(
 
 
 @transaction.atomic
+def product_update(
+    *, actor: User, product: Product, data: Mapping[str, Any], expected_version: int
+) -> Product:
+    """Change a product. Who: as ``product_create``. A stale version is refused."""
+    return update_record(
+        product,
+        actor=actor,
+        data=data,
+        fields=FIELDS,
+        expected_version=expected_version,
+        check=lambda: check_may_edit_products(actor),
+    )
+
+
+@transaction.atomic
 def product_delete(*, actor: User, product: Product) -> None:
-    """Remove a product that nothing refers to; otherwise mark it as no longer in use."""
-    if not (actor.is_active and actor.is_admin):
+    """Remove a product that nothing refers to; otherwise mark it as no longer in use.
+
+    Who: ``can_delete_products`` (admins)."""
+    if not can_delete_products(actor):
         raise PermissionDenied
     product._history_user = actor
     try:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from ledger.models import Customer, ServiceRecord
 from ledger.selectors import handler_choices_for
+from ledger.services.base import update_record
 from ledger.services.customers import check_may_edit_customer, touch_last_contact
 
 FIELDS = (
@@ -57,18 +58,19 @@ def service_record_create(
 
 @transaction.atomic
 def service_record_update(
-    *, actor: User, record: ServiceRecord, data: Mapping[str, Any]
+    *, actor: User, record: ServiceRecord, data: Mapping[str, Any], expected_version: int
 ) -> ServiceRecord:
-    """Update a service record, typically to write down its 处理结果 and date."""
-    check_may_edit_customer(actor, record.customer)
-    previous_handler_id = ServiceRecord.objects.values_list("handler_id", flat=True).get(
-        pk=record.pk
+    """Update a service record, typically to write down its 处理结果 and date.
+
+    Who: whoever may see the customer's details. The handler may stay as it is or become
+    someone the actor may name. A stale version is refused (``StaleRecordError``).
+    """
+    return update_record(
+        record,
+        actor=actor,
+        data=data,
+        fields=FIELDS,
+        expected_version=expected_version,
+        check=lambda: check_may_edit_customer(actor, record.customer),
+        validate=lambda changed, before: _check_handler(actor, changed, before.handler_id),
     )
-    for field in FIELDS:
-        if field in data:
-            setattr(record, field, data[field])
-    _check_handler(actor, record, previous_handler_id)
-    record.full_clean()
-    record._history_user = actor
-    record.save()
-    return record

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 from ledger.documents import CustomerCard
 from ledger.engine.documents import documents
 from ledger.forms import (
+    ContactEditFormSet,
     ContactForm,
     ContactFormSet,
     CustomerForm,
@@ -24,7 +25,7 @@ from ledger.forms import (
     HandoverForm,
     ServiceRecordForm,
 )
-from ledger.models import Contact
+from ledger.models import Contact, ContactKind
 from ledger.selectors import (
     can_create_customer,
     can_delete_customer,
@@ -35,9 +36,10 @@ from ledger.selectors import (
     get_service_record_for,
 )
 from ledger.services.customers import (
+    CONTACT_FIELDS,
     CUSTOMER_FIELDS,
+    ContactChange,
     DuplicateCustomerError,
-    StaleRecordError,
     contact_create,
     contact_delete,
     contact_update,
@@ -79,7 +81,7 @@ class CustomerCreateView(View):
         formset = ContactFormSet(request.POST, prefix="contacts")
         matches = []
         if form.is_valid() and formset.is_valid():
-            contacts = [f.cleaned_data for f in formset.forms if f.cleaned_data.get("name")]
+            contacts = [f.cleaned_data for f in formset.forms if f.has_changed()]
             try:
                 customer = customer_create(
                     actor=request.user,
@@ -136,18 +138,51 @@ class CustomerDetailView(View):
         )
 
 
+def _contact_changes(formset) -> list[ContactChange]:
+    """What the contact table of the edit page asks for: new, changed and deleted rows."""
+    deleted = set(map(id, formset.deleted_forms))
+    changes = []
+    for form in formset.forms:
+        data = {f: form.cleaned_data[f] for f in CONTACT_FIELDS if f in form.cleaned_data}
+        if form.instance.pk is None:
+            if form.has_changed() and id(form) not in deleted:
+                changes.append(ContactChange(data=data))
+        elif id(form) in deleted or form.has_changed():
+            changes.append(
+                ContactChange(
+                    data=data,
+                    contact=form.instance,
+                    expected_version=form.cleaned_data.get("version"),
+                    delete=id(form) in deleted,
+                )
+            )
+    return changes
+
+
 class CustomerUpdateView(View):
+    """Edit a customer and its contacts on one page; each carries the version it was
+    opened at, and a stale save is refused with the user's input kept on the page."""
+
     template_name = "ledger/customer_form.html"
 
     def get(self, request, pk):
         customer = get_customer_for(request.user, pk)
         form = CustomerForm(instance=customer, user=request.user)
-        return render(request, self.template_name, {"form": form, "customer": customer})
+        # The empty row offers the type the customer is missing: primary first.
+        has_primary = customer.contacts.filter(kind=ContactKind.PRIMARY).exists()
+        kind = ContactKind.SECONDARY if has_primary else ContactKind.PRIMARY
+        formset = ContactEditFormSet(instance=customer, prefix="contacts", initial=[{"kind": kind}])
+        return self.render(form, formset, customer)
 
     def post(self, request, pk):
         customer = get_customer_for(request.user, pk)
         form = CustomerForm(request.POST, instance=customer, user=request.user)
-        if form.is_valid():
+        # A post without the contact table (an older page, a script) edits the customer only.
+        with_contacts = "contacts-TOTAL_FORMS" in request.POST
+        formset = ContactEditFormSet(
+            request.POST if with_contacts else None, instance=customer, prefix="contacts"
+        )
+        if form.is_valid() and (not with_contacts or formset.is_valid()):
             try:
                 customer = customer_update(
                     actor=request.user,
@@ -156,15 +191,21 @@ class CustomerUpdateView(View):
                         f: form.cleaned_data[f] for f in CUSTOMER_FIELDS if f in form.cleaned_data
                     },
                     expected_version=form.cleaned_data.get("version") or 0,
+                    contacts=_contact_changes(formset) if with_contacts else (),
                 )
-            except StaleRecordError as exc:
-                form.add_error(None, exc.messages)
             except ValidationError as exc:
                 _apply_errors(form, exc)
             else:
                 messages.success(request, _("Changes saved."))
                 return redirect(customer)
-        return render(request, self.template_name, {"form": form, "customer": customer})
+        return self.render(form, formset, customer)
+
+    def render(self, form, formset, customer):
+        return render(
+            self.request,
+            self.template_name,
+            {"form": form, "formset": formset, "customer": customer},
+        )
 
 
 class CustomerDeleteView(View):
@@ -343,7 +384,12 @@ class ContactUpdateView(CustomerPartFormView):
         return contact.customer, contact
 
     def save(self, form, customer, instance):
-        contact_update(actor=self.request.user, contact=instance, data=form.cleaned_data)
+        contact_update(
+            actor=self.request.user,
+            contact=instance,
+            data=form.cleaned_data,
+            expected_version=form.cleaned_data["version"],
+        )
 
     def extra_context(self, customer, instance):
         return {"delete_url": reverse("contact-delete", args=[instance.pk])}
@@ -404,7 +450,12 @@ class ServiceRecordUpdateView(CustomerPartFormView):
         return ServiceRecordForm(data, instance=instance, user=self.request.user)
 
     def save(self, form, customer, instance):
-        service_record_update(actor=self.request.user, record=instance, data=form.cleaned_data)
+        service_record_update(
+            actor=self.request.user,
+            record=instance,
+            data=form.cleaned_data,
+            expected_version=form.cleaned_data["version"],
+        )
 
 
 def customer_list_redirect(request):

@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from ledger.forms import ProductForm
-from ledger.selectors import can_edit_products, get_product_for
-from ledger.services.products import product_delete, product_save
+from ledger.selectors import can_delete_products, can_edit_products, get_product_for
+from ledger.services.products import product_create, product_delete, product_update
 from ledger.views.customers import _apply_errors
 
 
@@ -30,7 +30,15 @@ class ProductFormView(View):
         form = ProductForm(request.POST, instance=product)
         if form.is_valid():
             try:
-                saved = product_save(actor=request.user, data=form.cleaned_data, product=product)
+                if product is None:
+                    saved = product_create(actor=request.user, data=form.cleaned_data)
+                else:
+                    saved = product_update(
+                        actor=request.user,
+                        product=product,
+                        data=form.cleaned_data,
+                        expected_version=form.cleaned_data["version"],
+                    )
             except ValidationError as exc:
                 _apply_errors(form, exc)
             else:
@@ -47,7 +55,7 @@ class ProductFormView(View):
                 "heading": _("Edit product") if product else _("New product"),
                 "back_url": reverse("register-list", args=["5-7"]),
                 "delete_url": reverse("product-delete", args=[product.pk])
-                if product and self.request.user.is_admin
+                if product and can_delete_products(self.request.user)
                 else None,
             },
         )
@@ -55,7 +63,7 @@ class ProductFormView(View):
 
 class ProductDeleteView(View):
     def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_admin:
+        if not can_delete_products(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 

@@ -20,7 +20,7 @@ from ledger.services.customers import (
     customer_update,
     customers_hand_over,
 )
-from ledger.services.products import product_delete, product_save
+from ledger.services.products import product_create, product_delete, product_update
 from ledger.services.service_records import service_record_create, service_record_update
 from tests.factories import CustomerFactory, ProductFactory
 
@@ -229,11 +229,13 @@ def test_service_records_validate_dates_and_count_as_contact(sales1):
             actor=sales1,
             record=record,
             data={"handled_on": datetime.date(2026, 11, 1), "result": "ok"},
+            expected_version=1,
         )
     record = service_record_update(
         actor=sales1,
         record=record,
         data={"handled_on": datetime.date(2026, 11, 12), "result": "已补发"},
+        expected_version=1,
     )
     assert record.is_closed
 
@@ -251,13 +253,18 @@ def test_products_are_kept_by_the_right_roles(org):
     data = {"code": "CP-900", "name": "法兰", "wholesale_price": Decimal("10.00")}
     for role in ("sales1", "production1", "quality1", "purchasing1"):
         with pytest.raises(PermissionDenied):
-            product_save(actor=getattr(org, role), data=data)
-    product = product_save(actor=org.assistant1, data=data)
-    product_save(actor=org.manager1, data={"retail_price": Decimal("12.00")}, product=product)
+            product_create(actor=getattr(org, role), data=data)
+    product = product_create(actor=org.assistant1, data=data)
+    product = product_update(
+        actor=org.manager1,
+        product=product,
+        data={"retail_price": Decimal("12.00")},
+        expected_version=1,
+    )
     with pytest.raises(ValidationError):
-        product_save(actor=org.admin, data={**data, "name": "重复编号"})
+        product_create(actor=org.admin, data={**data, "name": "重复编号"})
     with pytest.raises(ValidationError):
-        product_save(
+        product_create(
             actor=org.admin, data={"code": "CP-901", "name": "负价", "retail_price": Decimal("-1")}
         )
     with pytest.raises(PermissionDenied):
@@ -267,7 +274,7 @@ def test_products_are_kept_by_the_right_roles(org):
 
 def test_product_history_names_the_editor(assistant1):
     product = ProductFactory()
-    product_save(actor=assistant1, data={"remarks": "停产"}, product=product)
+    product_update(actor=assistant1, product=product, data={"remarks": "停产"}, expected_version=1)
     assert product.history.first().history_user == assistant1
 
 
@@ -306,6 +313,10 @@ def test_the_handler_is_someone_the_actor_may_name(org):
         actor=org.manager1, customer=customer, data={**data, "handler": org.sales2}
     )
     # Keeping the handler someone else named is allowed; changing it is not.
-    service_record_update(actor=org.sales1, record=record, data={"content": "破损两箱"})
+    record = service_record_update(
+        actor=org.sales1, record=record, data={"content": "破损两箱"}, expected_version=1
+    )
     with pytest.raises(ValidationError):
-        service_record_update(actor=org.sales1, record=record, data={"handler": org.sales3})
+        service_record_update(
+            actor=org.sales1, record=record, data={"handler": org.sales3}, expected_version=2
+        )

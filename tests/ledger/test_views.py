@@ -276,7 +276,8 @@ def test_contacts_can_be_added_edited_and_deleted(org, login):
     )
     contact = customer.contacts.get()
     client.post(
-        f"/contacts/{contact.pk}/edit/", {"kind": "primary", "name": "钱七", "title": "经理"}
+        f"/contacts/{contact.pk}/edit/",
+        {"kind": "primary", "name": "钱七", "title": "经理", "version": 1},
     )
     contact.refresh_from_db()
     assert (contact.kind, contact.title) == ("primary", "经理")

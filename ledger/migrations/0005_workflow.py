@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contenttypes', '0002_remove_content_type_name'),
-        ('ledger', '0003_search_key_and_primary_contact_index'),
+        ('ledger', '0004_record_versions_and_text_limits'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
