@@ -14,3 +14,9 @@ class LedgerConfig(AppConfig):
 
         # Every installed app may declare registers in its registers.py, as admin.py.
         autodiscover_modules("registers", register_to=site)
+
+        # django-axes names its admin section after its label ("Axes"): give it a Chinese name.
+        from django.apps import apps
+
+        if apps.is_installed("axes"):
+            apps.get_app_config("axes").verbose_name = _("Login lockout")
