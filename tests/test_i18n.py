@@ -161,7 +161,7 @@ def test_every_message_of_the_app_has_a_current_translation(source_messages):
             problems.append(("fuzzy", key[1]))
         elif obsolete:
             problems.append(("obsolete", key[1]))
-    assert problems == []
+    assert problems == [], "\n".join(f"{state}: {msgid!r}" for state, msgid in problems)
 
 
 def test_no_fuzzy_entry_is_left_in_the_catalogue():
