@@ -87,9 +87,9 @@ NAME_PLACEHOLDERS = ("who", "old", "new", "name", "owner", "user")
 
 
 def test_no_space_around_names_in_chinese_messages():
-    """ "此记录已被 张三 于" reads as stray spaces: names sit directly in Chinese text."""
+    """Names sit directly in Chinese text ("此记录已被 张三 于" shows stray spaces)."""
     spaced = []
-    for (_context, msgid), (msgstr, _fuzzy, obsolete) in parse_po(PO).items():
+    for (_context, msgid), (msgstr, _fuzzy, _obsolete) in parse_po(PO).items():
         for name in NAME_PLACEHOLDERS:
             if re.search(rf"[\u4e00-\u9fff] %\({name}\)s|%\({name}\)s [\u4e00-\u9fff]", msgstr):
                 spaced.append(msgid)
