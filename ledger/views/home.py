@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from ledger.dashboard import STALE_DAYS, home_summary
 from ledger.engine import site
+from ledger.selectors import can_create_customer
 
 
 def home(request):
@@ -21,6 +22,7 @@ def home(request):
         "registers": site.visible_to(user),
         "summary": home_summary(user),
         "first_stale_days": STALE_DAYS[0],
+        "can_create_customer": can_create_customer(user),
     }
     return render(request, "ledger/home.html", context)
 
