@@ -2,6 +2,7 @@
 
 import gettext
 import re
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -251,3 +252,24 @@ def test_the_admin_lockout_section_is_chinese(admin_client):
     page = admin_client.get("/admin/").content.decode()
     for english in ("Axes", "Access attempts", "Access failures", "Access logs"):
         assert english not in page
+    for url in ("/admin/axes/accessattempt/", "/admin/axes/accesslog/"):
+        assert "登录" in admin_client.get(url).content.decode()
+
+
+@pytest.mark.parametrize(
+    "url, part",
+    [
+        ("/admin/", r"<body.*</body>"),
+        ("/admin/axes/accessattempt/", r"<body.*</body>"),
+        # The log's rows and filter values are data (user names, browsers): the headings only.
+        ("/admin/axes/accesslog/", r"<thead>.*?</thead>|<summary>.*?</summary>"),
+    ],
+)
+def test_the_admin_pages_have_no_english_words(admin_client, url, part):
+    page = admin_client.get(url).content.decode()
+    html = " ".join(re.findall(part, page, flags=re.S))
+    assert html
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    text = unescape(re.sub(r"<[^>]+>", " ", html))
+    # The language switch names English in English; "IP" is how IP addresses are called.
+    assert sorted(set(re.findall(r"[A-Za-z]{2,}", text)) - {"English", "IP"}) == []
