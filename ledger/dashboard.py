@@ -28,6 +28,9 @@ STALE_DAYS = (30, 60, 90)
 LIST_LENGTH = 8
 # Follow-ups shown: those due in the past week (still unanswered?) and the coming ones.
 FOLLOW_UP_PAST_DAYS = 7
+GROUP_ROWS = 20
+# Open service items are counted up to this many ("999+" beyond).
+OPEN_COUNT_CAP = 1000
 
 
 @dataclass
@@ -38,6 +41,7 @@ class HomeSummary:
     never_contacted: int = 0
     stale: list[tuple[int, int]] = field(default_factory=list)  # (days, customers)
     open_service: int = 0
+    open_service_capped: bool = False
     risk_list: list[dict] = field(default_factory=list)
     stale_list: list[dict] = field(default_factory=list)
     open_service_list: list[dict] = field(default_factory=list)
@@ -47,6 +51,29 @@ class HomeSummary:
 
 def _days_ago(today: datetime.date, day: datetime.date | None) -> int | None:
     return (today - day).days if day else None
+
+
+def _by_group(user: User, per_owner: list[dict]) -> list[dict]:
+    """The counts per salesperson (managers) or per department (总经理, admins)."""
+    owners = User.objects.filter(pk__in=[row["owner_id"] for row in per_owner])
+    owners = {
+        o.pk: o
+        for o in owners.select_related("department").only(
+            "pk", "username", "full_name", "department__name"
+        )
+    }
+    groups: dict[str, dict] = {}
+    for row in per_owner:
+        owner = owners.get(row["owner_id"])
+        if user.sees_everything:
+            label = str(owner.department) if owner and owner.department else "—"
+        else:
+            label = str(owner) if owner else "—"
+        group = groups.setdefault(label, {"label": label, "customers": 0, "risks": 0, "stale": 0})
+        group["customers"] += row["total"]
+        group["risks"] += row["with_risk"]
+        group["stale"] += row[f"stale_{STALE_DAYS[0]}"]
+    return sorted(groups.values(), key=lambda g: (-g["customers"], g["label"]))
 
 
 def home_summary(user: User, *, today: datetime.date | None = None) -> HomeSummary | None:
@@ -60,14 +87,18 @@ def home_summary(user: User, *, today: datetime.date | None = None) -> HomeSumma
     today = today or timezone.localdate()
     cutoffs = {days: today - datetime.timedelta(days=days) for days in STALE_DAYS}
 
-    # All the counts in one pass over the visible customers (conditional aggregation).
+    # All the counts in one pass over the visible customers (conditional aggregation);
+    # managers and everyone-seers get them per salesperson / department in the same pass.
     counts = {"total": Count("pk"), "with_risk": Count("pk", filter=~Q(risk_warning=""))}
     counts["never"] = Count("pk", filter=Q(last_contact_on__isnull=True))
     for value, _label in CustomerCategory.choices:
         counts[f"cat_{value}"] = Count("pk", filter=Q(category=value))
     for days, cutoff in cutoffs.items():
         counts[f"stale_{days}"] = Count("pk", filter=Q(last_contact_on__lte=cutoff))
-    totals = customers.aggregate(**counts)
+    # One row per owner (bounded by the organisation, not by customers), summed here.
+    per_owner = list(customers.order_by().values("owner_id").annotate(**counts))
+    totals = {key: sum(row[key] for row in per_owner) for key in counts}
+    by_group = _by_group(user, per_owner) if user.sees_everything or user.is_manager else []
 
     summary = HomeSummary(
         total=totals["total"],
@@ -77,6 +108,7 @@ def home_summary(user: User, *, today: datetime.date | None = None) -> HomeSumma
             (value, label, totals[f"cat_{value}"]) for value, label in CustomerCategory.choices
         ],
         stale=[(days, totals[f"stale_{days}"]) for days in STALE_DAYS],
+        by_group=by_group[:GROUP_ROWS],
     )
     if not summary.total:
         return summary
@@ -94,10 +126,13 @@ def home_summary(user: User, *, today: datetime.date | None = None) -> HomeSumma
         ]
     ]
 
-    # Open service items: not handled yet, or handled without a result (as the register).
-    closed = Q(handled_on__isnull=False) & ~Q(result="")
-    open_records = service_records_visible_to(user).exclude(closed)
-    summary.open_service = open_records.count()
+    # Open service items: not handled yet, or handled without a result (as the register),
+    # written as the condition of the partial index ``service_open_idx``.
+    open_records = service_records_visible_to(user).filter(
+        Q(handled_on__isnull=True) | Q(result="")
+    )
+    summary.open_service = open_records[:OPEN_COUNT_CAP].count()
+    summary.open_service_capped = summary.open_service >= OPEN_COUNT_CAP
     summary.open_service_list = [
         {
             **row,
@@ -124,20 +159,4 @@ def home_summary(user: User, *, today: datetime.date | None = None) -> HomeSumma
         )[:LIST_LENGTH]
     ]
 
-    # Managers see their departments by salesperson; the 总经理 and admins by department.
-    if user.sees_everything:
-        group = customers.values(group=F("owner__department__name"))
-    elif user.is_manager:
-        group = customers.values(group=F("owner__full_name"), username=F("owner__username"))
-    else:
-        group = None
-    if group is not None:
-        rows = group.annotate(
-            customers=Count("pk"),
-            risks=Count("pk", filter=~Q(risk_warning="")),
-            stale=Count("pk", filter=Q(last_contact_on__lte=cutoffs[STALE_DAYS[0]])),
-        ).order_by("-customers")[:20]
-        summary.by_group = [
-            {**row, "label": row["group"] or row.get("username") or "—"} for row in rows
-        ]
     return summary
