@@ -191,3 +191,12 @@ def test_home_queries_do_not_grow_with_rows(org, client, django_assert_max_num_q
     assert _queries(client) == ten
     with django_assert_max_num_queries(12):
         client.get("/")
+
+
+def test_open_service_items_are_counted_up_to_a_cap(org, client, monkeypatch):
+    monkeypatch.setattr("ledger.dashboard.OPEN_COUNT_CAP", 2)
+    customer = CustomerFactory(owner=org.sales1)
+    ServiceRecordFactory.create_batch(3, customer=customer, received_on=ago(1))
+    response = home(client, org.sales1)
+    assert response.context["summary"].open_service == 2
+    assert "待处理的服务事项 2+" in text(response)
