@@ -87,10 +87,25 @@
     var button = event.target.closest("a[data-download]");
     if (!button || !window.fetch || event.ctrlKey || event.metaKey || event.shiftKey) return;
     event.preventDefault();
+    download(button, button.href);
+  });
+
+  // A GET form that produces a file (the monthly workbook): its submit button is the button.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.hasAttribute("data-download") || !window.fetch) return;
+    event.preventDefault();
+    var button = form.querySelector("[type=submit]");
+    var query = new URLSearchParams(new FormData(form)).toString();
+    download(button, form.action + (query ? "?" + query : ""), form.getAttribute("data-download"));
+  });
+
+  function download(button, url, name) {
     if (button.getAttribute("aria-disabled") === "true") return;
     setBusy(button, true);
-    var fallbackName = button.getAttribute("data-download") || "download";
-    fetch(button.href, { credentials: "same-origin", headers: { Accept: "*/*" } })
+    if (button.tagName === "BUTTON") button.disabled = true;
+    var fallbackName = name || button.getAttribute("data-download") || "download";
+    fetch(url, { credentials: "same-origin", headers: { Accept: "*/*" } })
       .then(function (response) {
         var type = response.headers.get("Content-Type") || "";
         if (response.ok && FILE_TYPES.test(type)) {
@@ -108,6 +123,7 @@
       })
       .then(function () {
         setBusy(button, false);
+        if (button.tagName === "BUTTON") button.disabled = false;
       });
-  });
+  }
 })();

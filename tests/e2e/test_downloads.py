@@ -89,3 +89,21 @@ def test_without_javascript_the_buttons_are_plain_links(org, browser, live_serve
         page.get_by_test_id("export-xlsx").click()
     assert info.value.suggested_filename.endswith(".xlsx")
     context.close()
+
+
+def test_the_monthly_workbook_button_is_busy_while_the_workbook_is_made(org, page):
+    log_in(page, "admin")
+    page.goto("/exports/")
+    held = []
+    page.route("**/monthly.xlsx*", lambda route: held.append(route))
+    button = page.get_by_test_id("monthly-xlsx")
+    button.click()
+    expect(button).to_be_disabled()
+    expect(button).to_have_text("正在生成…")
+    with page.expect_download() as info:
+        held[0].continue_()
+    assert info.value.suggested_filename.endswith(".xlsx")
+    assert "month=" in held[0].request.url
+    expect(button).to_be_enabled()
+    expect(button).to_have_text("下载工作簿")
+    assert len(held) == 1
