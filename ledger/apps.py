@@ -20,3 +20,9 @@ class LedgerConfig(AppConfig):
         autodiscover_modules("documents", register_to=documents)
         # And what waits for whom (待我处理) in its inbox.py.
         autodiscover_modules("inbox", register_to=inbox)
+
+        # django-axes names its admin section after its label ("Axes"): give it a Chinese name.
+        from django.apps import apps
+
+        if apps.is_installed("axes"):
+            apps.get_app_config("axes").verbose_name = _("Login lockout")

@@ -12,11 +12,21 @@ from ledger.models import CreditRating, CustomerCategory, Product, ServiceKind
 from ledger.search import search_customers
 from ledger.selectors import customer_scope
 
-SEARCH_WIDGET = forms.TextInput(attrs={"type": "search", "placeholder": _("Search")})
+
+def search_widget(placeholder):
+    """The search box, saying what it searches (each filter gets its own widget)."""
+    return forms.TextInput(attrs={"type": "search", "placeholder": placeholder})
+
+
+# What each search matches, shown as the search box's placeholder.
+PUBLIC_SEARCH = _("Customer name")
+PERSONAL_SEARCH = _("Customer name, person, phone")
 
 
 class CustomerFilter(RegisterFilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="search", widget=SEARCH_WIDGET)
+    q = django_filters.CharFilter(
+        label=_("Search"), method="search", widget=search_widget(PERSONAL_SEARCH)
+    )
     category = django_filters.ChoiceFilter(
         label=_("customer category"), choices=CustomerCategory.choices
     )
@@ -36,6 +46,7 @@ class CustomerFilter(RegisterFilterSet):
             owners = User.objects.filter(role__in=OWNER_ROLES)
             del self.filters["credit_rating"]
             del self.filters["with_risk"]
+            self.filters["q"].extra["widget"] = search_widget(PUBLIC_SEARCH)
         elif self.user.sees_everything or self.user.is_manager:
             owners = owners_managed_by(self.user, include_inactive=True)
         else:
@@ -52,7 +63,11 @@ class CustomerFilter(RegisterFilterSet):
 
 
 class ServiceRecordFilter(RegisterFilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="search", widget=SEARCH_WIDGET)
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="search",
+        widget=search_widget(_("Customer name, person, content")),
+    )
     kind = django_filters.ChoiceFilter(label=_("service type"), choices=ServiceKind.choices)
     month = MonthFilter(label=_("month received"), field_name="received_on")
     status = django_filters.ChoiceFilter(
@@ -81,7 +96,9 @@ class ServiceRecordFilter(RegisterFilterSet):
 
 
 class ProductFilter(RegisterFilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="search", widget=SEARCH_WIDGET)
+    q = django_filters.CharFilter(
+        label=_("Search"), method="search", widget=search_widget(_("Product code, name, spec"))
+    )
     is_active = django_filters.BooleanFilter(
         label=_("in use"),
         widget=forms.Select(

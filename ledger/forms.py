@@ -2,6 +2,8 @@
 models (``full_clean`` in the services); these forms only collect and present input.
 """
 
+import json
+
 from django import forms
 from django.db.models import Count
 from django.forms import inlineformset_factory
@@ -10,7 +12,15 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.selectors import owner_choices_for, owners_managed_by
-from ledger.models import Contact, Customer, CustomerEvent, EventKind, Product, ServiceRecord
+from ledger.models import (
+    Contact,
+    Customer,
+    CustomerEvent,
+    EventKind,
+    Product,
+    ServiceKind,
+    ServiceRecord,
+)
 from ledger.selectors import handler_choices_for
 from ledger.services.customers import CONTACT_FIELDS, CUSTOMER_FIELDS, is_blank_contact
 from ledger.services.products import FIELDS as PRODUCT_FIELDS
@@ -121,6 +131,14 @@ class EventForm(forms.ModelForm):
         self.fields["kind"].initial = EventKind.MEETING
 
 
+# The 内容 label names the kind of record: 咨询内容, 投诉内容 or 建议内容.
+CONTENT_LABELS = {
+    ServiceKind.CONSULTATION: _("Consultation content"),
+    ServiceKind.COMPLAINT: _("Complaint content"),
+    ServiceKind.SUGGESTION: _("Suggestion content"),
+}
+
+
 class ServiceRecordForm(VersionedForm):
     class Meta:
         model = ServiceRecord
@@ -146,6 +164,14 @@ class ServiceRecordForm(VersionedForm):
         self.fields["received_on"].initial = timezone.localdate()
         record = self.instance if self.instance.pk else None
         self.fields["handler"].queryset = handler_choices_for(user, record).order_by("username")
+        kind = self.data.get(self.add_prefix("kind")) if self.is_bound else self.instance.kind
+        kind = kind or self.initial.get("kind") or self.fields["kind"].initial
+        if kind in CONTENT_LABELS:
+            self.fields["content"].label = CONTENT_LABELS[kind]
+        # static/js/service-kind.js relabels the field when the kind changes.
+        self.fields["kind"].widget.attrs["data-content-labels"] = json.dumps(
+            {key: str(label) for key, label in CONTENT_LABELS.items()}, ensure_ascii=False
+        )
 
 
 class OwnerWithCountField(forms.ModelChoiceField):

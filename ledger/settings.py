@@ -207,6 +207,8 @@ if env_bool("BEHIND_HTTPS_PROXY", False):
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Every filter's empty choice reads 全部 (django-filter's default is "---------").
+FILTERS_EMPTY_CHOICE_LABEL = _("All")
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

@@ -248,6 +248,12 @@ class CustomerEvent(models.Model):
         verbose_name_plural = _("customer events")
         indexes = [
             models.Index(fields=["customer", "-occurred_on"], name="event_customer_date_idx"),
+            # The home page's follow-ups due, in date order.
+            models.Index(
+                fields=["occurred_on"],
+                condition=Q(kind="follow_up"),
+                name="event_follow_up_date_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -316,6 +322,12 @@ class ServiceRecord(models.Model):
         indexes = [
             models.Index(fields=["customer", "-received_on"], name="service_customer_date_idx"),
             models.Index(fields=["received_on"], name="service_received_idx"),
+            # The home page's open items (not handled, or handled without a result).
+            models.Index(
+                fields=["customer", "received_on"],
+                condition=Q(handled_on__isnull=True) | Q(result=""),
+                name="service_open_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.http import require_GET
 
@@ -365,8 +365,8 @@ def _contact_for(user, pk) -> Contact:
 
 class ContactCreateView(CustomerPartFormView):
     form_class = ContactForm
-    heading = _lazy("New contact")
-    saved_message = _lazy("Contact saved.")
+    heading = gettext_lazy("New contact")
+    saved_message = gettext_lazy("Contact saved.")
     section = "contacts"
 
     def save(self, form, customer, instance):
@@ -375,8 +375,8 @@ class ContactCreateView(CustomerPartFormView):
 
 class ContactUpdateView(CustomerPartFormView):
     form_class = ContactForm
-    heading = _lazy("Edit contact")
-    saved_message = _lazy("Contact saved.")
+    heading = gettext_lazy("Edit contact")
+    saved_message = gettext_lazy("Contact saved.")
     section = "contacts"
 
     def get_objects(self, pk):
@@ -414,8 +414,8 @@ class ContactDeleteView(View):
 
 class EventCreateView(CustomerPartFormView):
     form_class = EventForm
-    heading = _lazy("New event")
-    saved_message = _lazy("Event recorded.")
+    heading = gettext_lazy("New event")
+    saved_message = gettext_lazy("Event recorded.")
     section = "events"
 
     def save(self, form, customer, instance):
@@ -424,8 +424,8 @@ class EventCreateView(CustomerPartFormView):
 
 class ServiceRecordCreateView(CustomerPartFormView):
     form_class = ServiceRecordForm
-    heading = _lazy("New service record")
-    saved_message = _lazy("Service record saved.")
+    heading = gettext_lazy("New service record")
+    saved_message = gettext_lazy("Service record saved.")
     section = "service"
 
     def get_form(self, customer, instance, data=None):
@@ -438,8 +438,8 @@ class ServiceRecordCreateView(CustomerPartFormView):
 
 class ServiceRecordUpdateView(CustomerPartFormView):
     form_class = ServiceRecordForm
-    heading = _lazy("Service record")
-    saved_message = _lazy("Service record saved.")
+    heading = gettext_lazy("Service record")
+    saved_message = gettext_lazy("Service record saved.")
     section = "service"
 
     def get_objects(self, pk):

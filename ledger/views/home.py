@@ -7,28 +7,22 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from ledger.dashboard import STALE_DAYS, home_summary
 from ledger.engine import site
-from ledger.selectors import (
-    Scope,
-    customer_detail_q,
-    customers_visible_to,
-    service_records_visible_to,
-)
+from ledger.selectors import can_create_customer
 
 
 def home(request):
+    """The start page: what needs attention among the customers the user may see.
+
+    Department reviewers (no customer details) get their registers only.
+    """
     user = request.user
-    mine = customers_visible_to(user, scope=Scope.PERSONAL)
     context = {
         "registers": site.visible_to(user),
-        "has_personal": customer_detail_q(user) is not None,
-        "customer_count": mine.count() if user.is_sales_side else None,
-        "public_count": customers_visible_to(user, scope=Scope.PUBLIC).count(),
-        "recent_customers": mine.select_related("owner").order_by("-updated_at")[:8],
-        "open_service": service_records_visible_to(user)
-        .filter(handled_on__isnull=True)
-        .select_related("customer")
-        .order_by("received_on")[:8],
+        "summary": home_summary(user),
+        "first_stale_days": STALE_DAYS[0],
+        "can_create_customer": can_create_customer(user),
     }
     return render(request, "ledger/home.html", context)
 

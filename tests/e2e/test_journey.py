@@ -58,7 +58,7 @@ def test_add_find_export_and_print_a_customer(org, page, shot):
 
     # Find it in the 个人台账 with the search filter.
     page.goto("/registers/customers/?scope=personal")
-    page.get_by_label("搜索").fill("云帆")
+    page.get_by_label("搜索", exact=True).fill("云帆")
     page.get_by_role("button", name="筛选").click()
     page.wait_for_url("**q=*")
     table = page.locator("table.register-table tbody")

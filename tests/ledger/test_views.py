@@ -381,7 +381,7 @@ def test_healthz(client, db):
 
 
 def test_home_page_per_role(org, login):
-    CustomerFactory(owner=org.sales1, name="首页客户")
+    CustomerFactory(owner=org.sales1, name="首页客户", risk_warning="回款逾期")
     page = text(login(org.sales1).get("/"))
     assert "公共台账" in page and "个人台账" in page and "首页客户" in page
     assert "首页客户" not in text(login(org.sales3).get("/"))
