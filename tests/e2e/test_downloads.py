@@ -66,7 +66,7 @@ def test_a_server_error_is_explained_too(org, page):
     log_in(page, "sales1")
     page.goto(f"/customers/{customer.pk}/")
     page.route(
-        "**/print.pdf",
+        "**/*.pdf",
         lambda route: route.fulfill(
             status=503,
             content_type="text/html; charset=utf-8",
