@@ -12,6 +12,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -147,13 +148,18 @@ def active_filters(filterset) -> list[str]:
     data = filterset.form.cleaned_data
     for name, field in filterset.form.fields.items():
         value = data.get(name)
-        if value in (None, "", [], ()) or value is False:
+        if value is None or value == "" or value == [] or value == ():
             continue
+        if value is False and not isinstance(field, forms.NullBooleanField):
+            continue  # an unticked checkbox sets nothing
         out.append(f"{field.label}：{_display(field, value)}")
     return out
 
 
 def _display(field, value) -> str:
+    if isinstance(value, bool):
+        options = {str(k).lower(): str(v) for k, v in getattr(field.widget, "choices", ())}
+        return options.get(str(value).lower(), "是" if value else "否")
     if isinstance(value, list | tuple | set) or hasattr(value, "model"):
         return "、".join(_display(field, v) for v in value)
     choices = getattr(field, "choices", None)
@@ -161,8 +167,6 @@ def _display(field, value) -> str:
         labels = {str(k): str(v) for k, v in _flat(choices)}
         if str(value) in labels:
             return labels[str(value)]
-    if value is True:
-        return "是"
     if isinstance(value, datetime.date):
         return value.isoformat()
     if isinstance(value, slice):
