@@ -9,7 +9,10 @@ import os
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.db.models import Value
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from ledger.engine import Kind
@@ -171,7 +174,7 @@ def test_row_group_prints_two_rows_per_customer_and_pages_count_customers(
     assert table.paginator.count == 27
     body = table.body_rows
     assert len(body) == 50
-    assert [cell["text"] for cell in body[0]][0] == "客户00"
+    assert body[0][0]["text"] == "客户00"
     assert body[0][3]["text"] == "计划"
     assert body[0][0]["rowspan"] == 2
     # The second printed row holds only what differs: its label and its twelve months.
@@ -208,3 +211,231 @@ def test_month_columns_are_one_line():
     assert {c.group for c in cols} == {"计划拜访次数与实际执行情况"}
     assert [c.key for c in cols][:2] == ["m1", "m2"]
     assert cols[0].for_row("plan").field == "plan_m1"
+
+
+# --- periods -----------------------------------------------------------------------------------
+def test_periods_parse_default_and_step():
+    from ledger.engine.periods import PeriodKind, default_period, parse_period
+
+    month = parse_period(PeriodKind.MONTH, "2026-12")
+    assert (month.first, month.following) == (datetime.date(2026, 12, 1), datetime.date(2027, 1, 1))
+    assert (month.previous().value, month.next().value) == ("2026-11", "2027-01")
+    assert month.label == "2026年12月"
+    week = parse_period(PeriodKind.WEEK, "2026-W01")
+    assert week.first == datetime.date(2025, 12, 29)  # ISO week 1 starts in December
+    assert week.previous().value == "2025-W52" and week.next().value == "2026-W02"
+    year = parse_period(PeriodKind.YEAR, "2026")
+    assert year.header_value("年度") == "2026年" and year.next().value == "2027"
+    day = parse_period(PeriodKind.DAY, "2024-02-29")
+    assert day.next().value == "2024-03-01"
+    for kind, bad in [
+        (PeriodKind.MONTH, "2026-13"),
+        (PeriodKind.MONTH, "abc"),
+        (PeriodKind.WEEK, "2026-W54"),
+        (PeriodKind.DAY, "2026-02-30"),
+        (PeriodKind.YEAR, "0001"),
+    ]:
+        assert parse_period(kind, bad) is None
+    today = timezone.localdate()
+    assert default_period(PeriodKind.MONTH).first == today.replace(day=1)
+    assert default_period(PeriodKind.WEEK).first.weekday() == 0
+    assert default_period(PeriodKind.DAY).first == today
+    assert default_period(PeriodKind.NONE) is None
+
+
+def test_month_register_defaults_to_this_month_with_prev_next_links(org, client, proofs):
+    today = timezone.localdate()
+    last_month = today.replace(day=1) - datetime.timedelta(days=1)
+    customer = CustomerFactory(owner=org.sales1)
+    ServiceRecordFactory(customer=customer, received_on=today, content="本月")
+    ServiceRecordFactory(customer=customer, received_on=last_month, content="上月上月")
+    client.force_login(org.admin)
+    response = _get(client, "/registers/5-3/")
+    assert [r["quantity"] for r in response.context["query"].queryset] == [2000]
+    html = response.content.decode()
+    assert f'value="{today:%Y-%m}"' in html
+    assert f"period={last_month:%Y-%m}" in html  # the previous month's link
+    previous = _get(client, f"/registers/5-3/?period={last_month:%Y-%m}")
+    assert [r["quantity"] for r in previous.context["query"].queryset] == [4000]
+    # An unreadable period shows the current one, never an error.
+    assert _get(client, "/registers/5-3/?period=2026-99").context["query"].context.period.value == (
+        f"{today:%Y-%m}"
+    )
+
+
+def test_period_fills_the_header_and_the_coverage_line(org, client, proofs):
+    ServiceRecordFactory(customer=CustomerFactory(owner=org.sales1))
+    client.force_login(org.admin)
+    text = pdf_text(_body(_get(client, f"/registers/5-3/print.pdf?period={NOV}&quantity_min=1")))
+    assert "年月：2026年11月" in text.replace(" ", "")
+    assert "统计期间：2026年11月" in text
+    assert "数量不少于：1" in text
+    ws = load_workbook(io.BytesIO(_body(_get(client, f"/registers/5-3/export.xlsx?period={NOV}"))))
+    values = [c.value for row in ws.active.iter_rows(max_row=5) for c in row if c.value]
+    assert "年月：2026年11月" in values
+    assert any(str(v).startswith("统计期间：2026年11月") for v in values)
+
+
+def test_monthly_workbook_uses_each_registers_period(org, client, proofs):
+    customer = CustomerFactory(owner=org.sales1, name="乙公司")
+    ServiceRecordFactory(customer=customer, received_on=datetime.date(2026, 11, 2), content="一")
+    ServiceRecordFactory(customer=customer, received_on=datetime.date(2026, 10, 2), content="一二")
+    client.force_login(org.admin)
+    wb = load_workbook(io.BytesIO(_body(_get(client, f"/registers/monthly.xlsx?month={NOV}"))))
+    plan = wb["表5-3 月份销售计划"]
+    assert plan["A1"].value == "月份销售计划（2026年11月）"
+    quantities = [
+        row[5].value for row in plan.iter_rows() if isinstance(row[0].value, int)
+    ]
+    assert quantities == [1000]
+    visits = wb["表5-27 客户访问月计划表"]
+    assert visits["A1"].value == "客户访问月计划表（2026年）"
+    products = wb["表5-7 产品记录表"]
+    assert products["A1"].value.startswith("产品记录表（截至 ")
+    cover = wb["目录"]
+    assert cover["A1"].value == "客户管理台账 2026年11月"
+    assert all(cover.column_dimensions[c].width >= 10 for c in "ABCD")
+    scopes = {row[1].value: row[2].value for row in cover.iter_rows(min_row=5)}
+    assert scopes["月份销售计划"] == "2026年11月"
+    assert scopes["客户访问月计划表"] == "2026年"
+    assert scopes["产品记录表"].startswith("截至 ")
+
+
+# --- Excel: cleaning, numbers, autofilter -----------------------------------------------------
+FORMULAS = [
+    '\x01=HYPERLINK("http://evil.example","点")',
+    "\t=1+1",
+    "\r=1+1",
+    "=1+1",
+    "+1",
+    "-1",
+    "@SUM(A1)",
+    "\x02\x03+cmd",
+]
+
+
+@pytest.mark.parametrize("value", FORMULAS)
+def test_no_formula_ever_comes_from_user_text(org, client, value):
+    from ledger.engine.excel import excel_text
+
+    text, neutralise = excel_text(value)
+    assert neutralise and not any(ch in text for ch in "\x01\x02\x03")
+    CustomerFactory(owner=org.sales1, name=value, risk_warning=value)
+    ServiceRecordFactory(
+        customer=CustomerFactory(owner=org.sales1),
+        content=value,
+        received_on=datetime.date(2026, 11, 5),
+    )
+    client.force_login(org.admin)
+    for url in [
+        "/registers/customers/export.xlsx?scope=personal",
+        "/registers/service/export.xlsx",
+        f"/registers/monthly.xlsx?month={NOV}",
+    ]:
+        wb = load_workbook(io.BytesIO(_body(_get(client, url))))
+        cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row]
+        assert not [c.coordinate for c in cells if c.data_type == "f"], url
+        mine = [c for c in cells if c.value == text]
+        assert mine, url
+        assert all(c.data_type == "s" and c.quotePrefix for c in mine), url
+
+
+def test_excel_cells_are_capped_at_excel_limit():
+    from openpyxl import Workbook
+
+    from ledger.engine.excel import EXCEL_CELL_MAX, excel_text, safe_row
+
+    text, neutralise = excel_text("长" * 40000)
+    assert len(text) == EXCEL_CELL_MAX == 32767 and not neutralise
+    ws = Workbook(write_only=True).create_sheet()
+    cell = safe_row(ws, ["\x01=1+1" + "长" * 40000])[0]
+    assert len(cell.value) == 32767 and cell.data_type == "s" and cell.value.startswith("=1+1")
+
+
+def test_excel_numbers_are_typed_with_their_formats_and_an_autofilter(org, client):
+    from tests.factories import ProductFactory
+
+    ProductFactory(normal_margin=Decimal("12.5"), historical_sales=Decimal("1234567"))
+    client.force_login(org.admin)
+    ws = load_workbook(io.BytesIO(_body(_get(client, "/registers/5-7/export.xlsx")))).active
+    row = next(r for r in ws.iter_rows() if str(r[0].value).startswith("CP-"))
+    margin, sales, wholesale = row[7], row[8], row[4]
+    assert margin.value == pytest.approx(0.125) and margin.number_format == "0.00%"
+    assert sales.value == 1234567 and sales.number_format == "#,##0.##"
+    assert wholesale.number_format == "#,##0.00" and wholesale.alignment.indent >= 1
+    header_last = row[0].row - 1
+    assert ws.auto_filter.ref == f"A{header_last}:J{row[0].row}"
+
+
+def test_numbers_have_thousands_separators_on_screen_and_in_pdf(org, client):
+    from tests.factories import ProductFactory
+
+    ProductFactory(historical_sales=Decimal("1234567"))
+    client.force_login(org.admin)
+    assert "1,234,567" in _get(client, "/registers/5-7/").content.decode()
+    assert "1,234,567" in pdf_text(_body(_get(client, "/registers/5-7/print.pdf")))
+
+
+# --- headers as on paper ---------------------------------------------------------------------
+def test_product_register_prints_the_paper_header(org, client):
+    """表5-7: plain columns over both header rows, 单价 merged over 批发 | 零售, the 编号
+    filled in, the coverage line with the active filter."""
+    from tests.factories import ProductFactory
+
+    ProductFactory.create_batch(3)
+    client.force_login(org.admin)
+    xlsx = _body(_get(client, "/registers/5-7/export.xlsx?is_active=true"))
+    pdf = _body(_get(client, "/registers/5-7/print.pdf?is_active=true"))
+    _keep("5-7.pdf", pdf)
+    _keep("5-7.xlsx", xlsx)
+    assert missing_labels("5-7", pdf, "pdf") == []
+    assert missing_labels("5-7", xlsx, "xlsx") == []
+    ws = load_workbook(io.BytesIO(xlsx)).active
+    header = next(r[0].row for r in ws.iter_rows() if r[0].value == "产品编号")
+    merged = {str(r) for r in ws.merged_cells.ranges}
+    assert f"A{header}:A{header + 1}" in merged  # 产品编号 spans both rows
+    assert f"E{header}:F{header}" in merged  # 单价 over 批发 | 零售
+    assert f"G{header}:G{header + 1}" in merged  # 包装方式: no staircase
+    assert (ws[f"E{header + 1}"].value, ws[f"F{header + 1}"].value) == ("批发", "零售")
+    assert ws[f"A{header}"].alignment.vertical == "center"
+    text = pdf_text(pdf)
+    assert "编号：5-7-" in text.replace(" ", "")
+    assert ("筛选条件：" in text and "在用" in text) or "In use" not in text
+
+
+@pytest.mark.parametrize("rows", [40, 41, 42, 43, 44])
+def test_signatures_never_stand_alone_on_a_page(org, client, rows):
+    from tests.factories import ProductFactory
+
+    ProductFactory.create_batch(rows)
+    client.force_login(org.admin)
+    pages = pdf_text(_body(_get(client, "/registers/5-7/print.pdf"))).split("\f")
+    signed = next(p for p in pages if "复核" in p)
+    assert "CP-" in signed  # at least one row of the table goes with the signatures
+
+
+# --- queries -----------------------------------------------------------------------------------
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+        assert response.status_code == 200
+        _body(response)
+    return len(ctx.captured_queries)
+
+
+FACES = ["", "export.xlsx", "print.pdf"]
+
+
+@pytest.mark.parametrize(
+    "code, query", [("5-11", f"?period={NOV}"), ("5-27", "?period=2026"), ("5-3", f"?period={NOV}")]
+)
+def test_every_face_makes_the_same_queries_for_10_or_100_rows(
+    org, client, settings, proofs, code, query
+):
+    settings.LEDGER_PAGE_SIZE = 100
+    client.force_login(org.admin)
+    _fill_sales(org, 10)
+    ten = [_queries(client, f"/registers/{code}/{face}{query}") for face in FACES]
+    _fill_sales(org, 90, month=datetime.date(2026, 11, 4))
+    hundred = [_queries(client, f"/registers/{code}/{face}{query}") for face in FACES]
+    assert hundred == ten
