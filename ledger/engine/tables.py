@@ -82,7 +82,6 @@ class RegisterTable(tables.Table):
             rows.append(cells)
         return rows
 
-
     @property
     def body_rows(self) -> list[list[dict]] | None:
         """For a register with a row group: the page's entities as printed rows, shared

@@ -284,9 +284,7 @@ def test_monthly_workbook_uses_each_registers_period(org, client, proofs):
     wb = load_workbook(io.BytesIO(_body(_get(client, f"/registers/monthly.xlsx?month={NOV}"))))
     plan = wb["表5-3 月份销售计划"]
     assert plan["A1"].value == "月份销售计划（2026年11月）"
-    quantities = [
-        row[5].value for row in plan.iter_rows() if isinstance(row[0].value, int)
-    ]
+    quantities = [row[5].value for row in plan.iter_rows() if isinstance(row[0].value, int)]
     assert quantities == [1000]
     visits = wb["表5-27 客户访问月计划表"]
     assert visits["A1"].value == "客户访问月计划表（2026年）"
