@@ -401,6 +401,45 @@ def test_product_register_prints_the_paper_header(org, client):
     assert ("筛选条件：" in text and "在用" in text) or "In use" not in text
 
 
+def test_wide_report_keeps_every_label_on_one_line(org, client, proofs):
+    """表5-11's twenty columns in landscape A4: no label broken over two lines."""
+    from ledger.catalog import paper_forms
+    from tests.formcheck import pdf_boxes
+
+    _fill_sales(org, 2)
+    client.force_login(org.admin)
+    boxes, _above, _below = pdf_boxes(
+        _body(_get(client, f"/registers/5-11/print.pdf?period={NOV}"))
+    )
+    words = {b.text for b in boxes}
+    assert [label for label in paper_forms()["5-11"].columns if label not in words] == []
+
+
+def test_header_fields_print_what_the_context_knows(org):
+    from django.http import QueryDict
+
+    from ledger.engine import HeaderField
+    from ledger.engine.base import RegisterContext
+    from ledger.engine.periods import PeriodKind, parse_period
+    from ledger.engine.shapes import known_value
+    from tests.ledger.engine_proof import SalesResults
+
+    register = SalesResults()
+    context = RegisterContext(user=org.sales1, params=QueryDict())
+    assert known_value("部门名称", register, context) == "销售一部"
+    assert known_value("单位名称", register, context) == "市场总部"
+    assert known_value("编号", register, context).startswith("5-11-")
+    assert known_value("备注", register, context) == ""
+    context.period = parse_period(PeriodKind.MONTH, "2026-02")
+    assert known_value("年月", register, context) == "2026年2月"
+    assert known_value("统计日期", register, context) == "2026-02-01 至 2026-02-28"
+    # A declared value wins; a field nobody knows stays a blank to fill in by hand.
+    assert (
+        HeaderField("年月", value=lambda c: "手填").text(context, known="2026年2月") == "年月：手填"
+    )
+    assert HeaderField("备注").text(context) == "备注：＿＿＿＿＿＿"
+
+
 @pytest.mark.parametrize("rows", [40, 41, 42, 43, 44])
 def test_signatures_never_stand_alone_on_a_page(org, client, rows):
     from tests.factories import ProductFactory
