@@ -233,6 +233,10 @@ class SheetWriter:
             return text_cell(self.ws, value)
         if value is None or i not in self._formats:
             return value
+        return self._number(i, value)
+
+    def _number(self, i: int, value: Any) -> Any:
+        """A typed number (or date-time) with its column's format, kept off the border."""
         if i in self._percent and isinstance(value, Decimal | int | float):
             value = value / 100
         return self._cell(value, fmt=self._formats[i], alignment=NUMBER_ALIGN)
@@ -240,10 +244,26 @@ class SheetWriter:
     def _rows(self) -> int:
         if self.query.row_group is not None:
             return self._grouped_rows()
-        columns = self.columns
+        columns = list(enumerate(self.columns))
+        formats, ws, number = self._formats, self.ws, self._number
         written = 0
         for row in self.query.iter_rows():
-            self.ws.append([self._value(i, col, row) for i, col in enumerate(columns)])
+            out = []
+            for i, col in columns:
+                value = col.typed(row)
+                if isinstance(value, str):
+                    # Clean, short text that cannot start a formula goes in as it is (most
+                    # text); the rest through the one cleaning function.
+                    if (
+                        not value.isprintable()
+                        or len(value) > EXCEL_CELL_MAX
+                        or value.startswith(FORMULA_PREFIXES)
+                    ):
+                        value = text_cell(ws, value)
+                elif value is not None and i in formats:
+                    value = number(i, value)
+                out.append(value)
+            ws.append(out)
             written += 1
         self.row += written
         if written == 0:
