@@ -476,3 +476,16 @@ def test_every_face_makes_the_same_queries_for_10_or_100_rows(
     _fill_sales(org, 90, month=datetime.date(2026, 11, 4))
     hundred = [_queries(client, f"/registers/{code}/{face}{query}") for face in FACES]
     assert hundred == ten
+
+
+def test_monthly_workbook_period_of_each_kind():
+    from ledger.engine.periods import PeriodKind, period_for_month
+
+    november = datetime.date(2026, 11, 1)
+    assert period_for_month(PeriodKind.MONTH, november).value == "2026-11"
+    assert period_for_month(PeriodKind.YEAR, november).value == "2026"
+    # Week and day registers hold every week or day of the month.
+    for kind in (PeriodKind.WEEK, PeriodKind.DAY):
+        period = period_for_month(kind, november)
+        assert (period.first, period.following) == (november, datetime.date(2026, 12, 1))
+    assert period_for_month(PeriodKind.NONE, november) is None
