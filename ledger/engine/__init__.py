@@ -15,10 +15,29 @@ A family app declares its registers in ``<app>/registers.py``::
         def can_open(self, user): ...
         def base_queryset(self, user): return products_visible_to(user)
 
+Shapes: ``Column(expr=Sum(…), name=…)`` for figures the database computes, ``totals``
+for a 合计 row, ``group_by`` for one row per group, ``period = PeriodKind.MONTH`` (with
+``period_field``), ``row_group = RowGroup((("计划", "plan"), ("实际", "actual")))`` and
+``*month_columns(group, "{row}_m{month}", name="m")`` — see docs/decisions.md.
+
 ``ledger`` discovers those modules at start-up and never imports a family app itself.
 """
 
 from ledger.engine.base import Family, HeaderField, Register, RegisterSite, site
-from ledger.engine.columns import Column, Kind
+from ledger.engine.columns import Column, Kind, month_columns
+from ledger.engine.periods import PeriodKind
+from ledger.engine.shapes import RowGroup, row_label_column
 
-__all__ = ["Column", "Family", "HeaderField", "Kind", "Register", "RegisterSite", "site"]
+__all__ = [
+    "Column",
+    "Family",
+    "HeaderField",
+    "Kind",
+    "PeriodKind",
+    "Register",
+    "RegisterSite",
+    "RowGroup",
+    "month_columns",
+    "row_label_column",
+    "site",
+]
