@@ -19,11 +19,16 @@ and names its family once, with the menu label and its URLs::
 
     site.add_family(Family.SALES, label=_("Sales ledgers"), app="sales", url_prefix="sales")
 
+Shapes: ``Column(expr=Sum(…), name=…)`` for figures the database computes, ``totals``
+for a 合计 row, ``group_by`` for one row per group, ``period = PeriodKind.MONTH`` (with
+``period_field``), ``row_group = RowGroup((("计划", "plan"), ("实际", "actual")))`` and
+``*month_columns(group, "{row}_m{month}", name="m")`` — see docs/decisions.md.
+
 ``ledger`` discovers those modules at start-up and never imports a family app itself.
 """
 
 from ledger.engine.base import Access, Face, Family, HeaderField, Register, RegisterSite, site
-from ledger.engine.columns import Column, Kind
+from ledger.engine.columns import Column, Kind, month_columns
 from ledger.engine.documents import (
     Amount,
     Checks,
@@ -38,6 +43,8 @@ from ledger.engine.documents import (
     TextBox,
     documents,
 )
+from ledger.engine.periods import PeriodKind
+from ledger.engine.shapes import RowGroup, row_label_column
 
 __all__ = [
     "Access",
@@ -53,12 +60,16 @@ __all__ = [
     "HeaderLine",
     "Kind",
     "LineTable",
+    "PeriodKind",
     "Register",
     "RegisterSite",
+    "RowGroup",
     "Section",
     "SignOff",
     "SignOffs",
     "TextBox",
     "documents",
+    "month_columns",
+    "row_label_column",
     "site",
 ]

@@ -13,6 +13,8 @@ from django.http import QueryDict
 from django.urls import reverse
 
 from ledger.engine.columns import Column, Kind
+from ledger.engine.periods import Period, PeriodKind
+from ledger.engine.shapes import RowGroup
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -120,12 +122,13 @@ class HeaderField:
     label: str
     value: Callable[[RegisterContext], str] | None = None
 
-    def text(self, context: RegisterContext, blank: str = "＿＿＿＿＿＿") -> str:
+    def text(self, context: RegisterContext, blank: str = "＿＿＿＿＿＿", known: str = "") -> str:
         """``编号：HT-2026-0001``, or ``编号：＿＿＿`` to fill in by hand. A label that is a
-        caption in itself (``单位：万元``) prints as it is."""
+        caption in itself (``单位：万元``) prints as it is. ``known`` is what the context
+        knows of the field (the period, the department …: ``shapes.header_texts``)."""
         if "：" in self.label:
             return self.label
-        value = self.value(context) if self.value else ""
+        value = self.value(context) if self.value else known
         return f"{self.label}：{value or blank}"
 
 
@@ -136,6 +139,7 @@ class RegisterContext:
     user: User
     params: QueryDict
     month: str | None = None  # "YYYY-MM" when rendered for the monthly workbook
+    period: Period | None = None  # set by run_query for a register with a period
 
 
 class Register(Access):
@@ -168,6 +172,21 @@ class Register(Access):
     extra_values: ClassVar[Sequence[str]] = ("pk",)
     # Names that ``annotate()`` adds to the rows: columns may read them as fields.
     annotations: ClassVar[Sequence[str]] = ()
+
+    # --- shapes: period, grouped rows, totals, row groups ------------------------------
+    # The query applies them (query.py); every face prints them.
+    # The period the register covers (?period=, default the current one) and the date
+    # field that places a row in it (default ``month_field``).
+    period: ClassVar[PeriodKind] = PeriodKind.NONE
+    period_field: ClassVar[str | None] = None
+    # An aggregate report: one row per value of these fields (``.values(*group_by)``),
+    # its figures ``Column(expr=Sum(…))`` computed by the database.
+    group_by: ClassVar[Sequence[str]] = ()
+    # Keys of the columns summed in a 合计 row (over every filtered row, one query).
+    totals: ClassVar[Sequence[str]] = ()
+    totals_label: ClassVar[str] = "合计"
+    # One entity printed as several rows (表5-27: 计划 / 实际).
+    row_group: ClassVar[RowGroup | None] = None
 
     def __init__(self):
         self._bind_choices()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import enum
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from dataclasses import field as dataclass_field
 from decimal import Decimal
 from typing import Any
@@ -33,8 +33,14 @@ class Column:
 
     ``label`` is the form's exact text; ``group`` the label of the merged cell above it
     (``单价`` over ``批发`` and ``零售``). ``field`` is the lookup in the row (an ORM path
-    such as ``owner__username`` or an annotation); ``value`` computes the cell from the
-    whole row instead. ``width`` is in characters (Excel) and proportional (PDF).
+    such as ``owner__username`` or an annotation); ``expr`` is an SQL expression the
+    database computes under the column's ``name`` (so it sorts, filters and totals like a
+    field); ``value`` computes the cell in Python from the whole row, for presentation
+    only. ``width`` is in characters (Excel) and proportional (PDF).
+
+    The key (sort parameter, table column, totals) is ``name``, else ``field``: a column
+    without a field must be named. In a register with a row group, a field containing
+    ``{row}`` differs per printed row (``plan_{row}`` → ``plan_计划``…: see ``for_row``).
     """
 
     label: str
@@ -52,20 +58,41 @@ class Column:
     # Who sees the column: ``visible(context) -> bool`` (e.g. only in the 个人台账 scope);
     # None means everyone who may open the register (see ``ledger.engine.base.Access``).
     visible: Callable[[Any], bool] | None = dataclass_field(default=None, compare=False)
+    expr: Any = dataclass_field(default=None, compare=False)
 
     def __post_init__(self):
+        if self.expr is not None:
+            if not self.name:
+                raise ValueError(f"column {self.label!r}: an expression column needs a name")
+            if self.field is None:
+                object.__setattr__(self, "field", self.name)
         if self.field is None and self.value is None and self.kind != Kind.SEQ:
-            raise ValueError(f"column {self.label!r} needs a field or a value function")
+            raise ValueError(f"column {self.label!r} needs a field, an expr or a value function")
+        if self.name is None and self.field is None:
+            if self.kind != Kind.SEQ:
+                raise ValueError(f"column {self.label!r} without a field needs a name")
+            object.__setattr__(self, "name", "seq")
 
     @property
     def key(self) -> str:
-        return self.name or self.field or f"col_{abs(hash(self.label))}"
+        return self.name or self.field
+
+    @property
+    def varies(self) -> bool:
+        """Whether the value differs per printed row of a row group (``{row}`` in field)."""
+        return "{row}" in (self.field or "")
+
+    def for_row(self, row_key: str) -> Column:
+        """The column as printed on the row ``row_key`` of a row group."""
+        if not self.varies:
+            return self
+        return replace(self, field=self.field.format(row=row_key), expr=None)
 
     @property
     def display_width(self) -> float:
-        """The declared width, but never narrower than the label (a CJK character is two
-        Excel width units)."""
-        return max(self.width, 2 * len(self.label) + 1)
+        """The declared width, but never narrower than the label on one line (a CJK
+        character is two Excel width units, plus a margin for the cell padding)."""
+        return max(self.width, label_width(self.label))
 
     @property
     def is_numeric(self) -> bool:
@@ -108,6 +135,11 @@ class Column:
         return format_value(self.typed(row), self.kind)
 
 
+def label_width(label: str) -> float:
+    """Excel width units a label needs on one line: two per CJK character, one per other."""
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in label) + 2
+
+
 def format_value(value: Any, kind: Kind) -> str:
     if value is None:
         return ""
@@ -115,8 +147,13 @@ def format_value(value: Any, kind: Kind) -> str:
         return f"{Decimal(value):,.2f}"
     if kind == Kind.PERCENT and isinstance(value, Decimal | int | float):
         return f"{Decimal(value):.2f}%"
-    if kind == Kind.DECIMAL and isinstance(value, Decimal):
-        return f"{value.normalize():f}" if value == value.to_integral() else f"{value:f}"
+    if kind == Kind.DECIMAL and isinstance(value, Decimal | float):
+        value = Decimal(value)
+        if value == value.to_integral():
+            return f"{value.quantize(Decimal(1)):,f}"
+        return f"{value:,f}"
+    if kind == Kind.INT and isinstance(value, int | Decimal) and not isinstance(value, bool):
+        return f"{int(value):,}"
     if kind == Kind.DATETIME and isinstance(value, datetime.datetime):
         return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, datetime.date):
@@ -139,56 +176,15 @@ class HeaderCell:
     blank: bool = False  # filler above a label that starts on a lower row
 
 
-def header_grid(columns: Sequence[Column], *, staircase: bool = True) -> list[list[HeaderCell]]:
-    """The header as rows of cells, with every label after the one before it.
+def header_grid(columns: Sequence[Column]) -> list[list[HeaderCell]]:
+    """The header as on paper: one row without groups; with groups, two rows — each group
+    label merged over its sub-columns on top, every plain column spanning both rows::
 
-    Without groups the header is one row. With groups it is a staircase: each group
-    label sits one row lower than the group before it, its sub-columns on the row below
-    it; a column without a group starts on the current row and reaches the last one.
-    So, read row by row and left to right, the labels come in the form's order — group
-    label, its sub-columns, the next column — in the list, the Excel sheet and the PDF::
+        产品编号 产品名称 规格 色泽 │  单价   │ 包装方式 …
+                                    │批发│零售│
 
-        产品编号 产品名称 规格 色泽 │  单价  │
-                                  │批发│零售│ 包装方式 正常利润率 …
-
-    On screen the order of reading does not matter: ``staircase=False`` gives the classic
-    two rows, every group label on top and every ungrouped column spanning both rows.
+    The list, the Excel sheet and the PDF all draw this grid.
     """
-    if not staircase:
-        return _two_rows(columns)
-    n = len(columns)
-    runs = sum(
-        1 for i, c in enumerate(columns) if c.group and (i == 0 or columns[i - 1].group != c.group)
-    )
-    depth = runs + 1 if runs else 1
-    cells: list[HeaderCell] = []
-    level, i = 0, 0
-    while i < n:
-        col = columns[i]
-        if col.group is None:
-            if level:
-                cells.append(HeaderCell("", 0, i, rowspan=level, blank=True))
-            cells.append(HeaderCell(col.label, level, i, rowspan=depth - level, column=col))
-            i += 1
-            continue
-        j = i
-        while j < n and columns[j].group == col.group:
-            j += 1
-        if level:
-            cells.append(HeaderCell("", 0, i, colspan=j - i, rowspan=level, blank=True))
-        cells.append(HeaderCell(col.group, level, i, colspan=j - i))
-        for k in range(i, j):
-            cells.append(
-                HeaderCell(
-                    columns[k].label, level + 1, k, rowspan=depth - level - 1, column=columns[k]
-                )
-            )
-        level += 1
-        i = j
-    return [sorted((c for c in cells if c.row == r), key=lambda c: c.col) for r in range(depth)]
-
-
-def _two_rows(columns: Sequence[Column]) -> list[list[HeaderCell]]:
     if not any(c.group for c in columns):
         return [[HeaderCell(c.label, 0, i, column=c) for i, c in enumerate(columns)]]
     top: list[HeaderCell] = []
@@ -199,13 +195,43 @@ def _two_rows(columns: Sequence[Column]) -> list[list[HeaderCell]]:
             continue
         bottom.append(HeaderCell(col.label, 1, i, column=col))
         last = top[-1] if top else None
-        if last is not None and last.column is None and last.label == col.group:
+        if (
+            last is not None
+            and last.column is None
+            and last.label == col.group
+            and last.col + last.colspan == i
+        ):
             top[-1] = HeaderCell(col.group, 0, last.col, colspan=last.colspan + 1)
         else:
             top.append(HeaderCell(col.group, 0, i))
     return [top, bottom]
 
 
-def starts_low(cell: HeaderCell) -> bool:
-    """A label under a blank filler (staircase): drawn as one cell with the filler."""
-    return cell.row > 0 and not cell.blank and (cell.column is None or cell.column.group is None)
+def month_columns(
+    group: str,
+    field: str,
+    *,
+    name: str,
+    kind: Kind = Kind.INT,
+    width: float = 4,
+    months: Sequence[int] = tuple(range(1, 13)),
+) -> tuple[Column, ...]:
+    """Twelve month columns ``1`` … ``12`` under one group label, in one line::
+
+        *month_columns("计划拜访次数与实际执行情况", "{row}_m{month}", name="m")
+
+    ``field`` names each month's value (``{month}`` is 1 … 12; ``{row}`` may name the row
+    of a row group); the keys are ``<name><month>``.
+    """
+    return tuple(
+        Column(
+            str(m),
+            field.replace("{month}", str(m)),
+            kind=kind,
+            group=group,
+            width=width,
+            name=f"{name}{m}",
+            orderable=False,
+        )
+        for m in months
+    )

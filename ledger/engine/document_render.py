@@ -92,7 +92,7 @@ class RenderedDocument:
 def paper_header(columns: list[Column]) -> list[list[HeaderCell]]:
     """A line table's header as on paper: a plain column spans both header rows, a group
     label is merged over its sub-columns (PDF and Excel read it from here)."""
-    return header_grid(columns, staircase=False)
+    return header_grid(columns)
 
 
 def truncation_note(shown: int, total: int) -> str:

@@ -7,8 +7,9 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
-from ledger.engine.columns import Column, Kind, header_grid, starts_low
+from ledger.engine.columns import Column, Kind, header_grid
 from ledger.engine.query import RegisterQuery
+from ledger.engine.shapes import coverage_line, header_texts, printed_rows
 
 
 def register_print_context(query: RegisterQuery) -> dict[str, Any]:
@@ -16,23 +17,34 @@ def register_print_context(query: RegisterQuery) -> dict[str, Any]:
     columns = list(query.columns)
     total_width = sum(c.display_width for c in columns) or 1
     widths = [round(100 * c.display_width / total_width, 2) for c in columns]
-    classes = [_cell_class(col) for col in columns]
-    rows = [
-        [(clip_for_print(col.text(row)), css) for col, css in zip(columns, classes, strict=True)]
-        for row in query.iter_rows()
-    ]
+    classes = {c.key: _cell_class(c) for c in columns}
+    group = query.row_group
+    if group is None:
+        rows = [
+            [(clip_for_print(col.text(row)), classes[col.key], 1) for col in columns]
+            for row in query.iter_rows()
+        ]
+    else:
+        # One entity over several rows: shared cells span them (rowspan).
+        rows = [
+            [
+                (clip_for_print(c.column.text(c.row)), classes[c.column.key], c.rowspan)
+                for c in cells
+            ]
+            for row in query.iter_rows()
+            for cells in printed_rows(columns, row, group)
+        ]
     return {
         "register": register,
         "title": register.display_title(context),
         "code_label": register.code_label,
+        "covers": coverage_line(query),
         # One run of text, like the signature line: read as one piece above the table.
-        "header_line": "  ".join(field.text(context) for field in register.header_fields),
-        "header_rows": [
-            [{"cell": cell, "low": starts_low(cell)} for cell in row]
-            for row in header_grid(columns)
-        ],
+        "header_line": "  ".join(header_texts(register, context)),
+        "header_rows": header_grid(columns),
         "widths": widths,
         "rows": rows,
+        "totals": totals_cells(query, classes),
         "signature_line": signature_line(register.footer, register.orientation),
         "notes": list(register.notes),
         "orientation": register.orientation,
@@ -53,6 +65,22 @@ PRINT_CELL_MAX_CHARS = 200
 def clip_for_print(text: str, limit: int = PRINT_CELL_MAX_CHARS) -> str:
     """``text`` cut to ``limit`` characters, ending in "…" when cut."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def totals_cells(query: RegisterQuery, classes: dict[str, str]) -> list[tuple[str, str, int]]:
+    """The 合计 row as (text, class, colspan): the label over the columns before the first
+    total, then each column's total or a blank."""
+    totals = query.totals_row()
+    if totals is None:
+        return []
+    keys = set(query.register.totals)
+    columns = list(query.columns)
+    first = next((i for i, c in enumerate(columns) if c.key in keys), len(columns))
+    cells = [(query.register.totals_label, "total-label", max(first, 1))]
+    for col in columns[max(first, 1) :]:
+        text = col.text(totals) if col.key in keys else ""
+        cells.append((text, classes[col.key], 1))
+    return cells
 
 
 def _cell_class(col: Column) -> str:

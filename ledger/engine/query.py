@@ -13,11 +13,21 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db import models
-from django.db.models import QuerySet
-from django.utils import timezone
+from django.db.models import QuerySet, Sum
+from django.utils.functional import cached_property
 
 from ledger.engine.base import Register, RegisterContext
 from ledger.engine.columns import Column
+from ledger.engine.periods import (
+    INPUT_TYPES,
+    Period,
+    PeriodKind,
+    default_period,
+    parse_period,
+    period_for_month,
+    range_lookups,
+)
+from ledger.engine.shapes import RowGroup, expanded_fields
 
 MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
@@ -40,22 +50,7 @@ def month_filter(model: type[models.Model], field_path: str, month: str) -> dict
     first, following = parse_month(month) or (None, None)
     if first is None:
         raise ValueError(f"not a month: {month!r}")
-    field = _resolve_field(model, field_path)
-    if isinstance(field, models.DateTimeField):
-        tz = timezone.get_current_timezone()
-        start = datetime.datetime.combine(first, datetime.time.min, tzinfo=tz)
-        end = datetime.datetime.combine(following, datetime.time.min, tzinfo=tz)
-        return {f"{field_path}__gte": start, f"{field_path}__lt": end}
-    return {f"{field_path}__gte": first, f"{field_path}__lt": following}
-
-
-def _resolve_field(model: type[models.Model], path: str) -> models.Field:
-    current, field = model, None
-    for part in path.split("__"):
-        field = current._meta.get_field(part)
-        if field.is_relation:
-            current = field.related_model
-    return field
+    return range_lookups(model, field_path, first, following)
 
 
 def ordering_from(sort: str | None, columns: Sequence[Column]) -> tuple[list[str], list[str]]:
@@ -88,23 +83,98 @@ class RegisterQuery:
     sort_keys: list[str]
     # The same rows before annotations: counting them needs no join.
     count_queryset: QuerySet | None = None
+    # Filtered and annotated, unordered: what the 合计 row sums.
+    totals_queryset: QuerySet | None = None
 
     @property
     def filters_valid(self) -> bool:
         return self.filterset is None or not self.filterset.errors
 
+    @property
+    def row_group(self) -> RowGroup | None:
+        return self.register.row_group
+
     def iter_rows(self, chunk_size: int = 2000) -> Iterator[dict]:
-        """Every row, numbered (``_seq``), streamed from the database in chunks."""
+        """Every row (entity), numbered (``_seq``), streamed from the database in chunks."""
         for seq, row in enumerate(self.queryset.iterator(chunk_size=chunk_size), start=1):
             row["_seq"] = seq
             yield row
 
     def count(self) -> int:
+        """The number of entities (groups of an aggregate report; never printed rows)."""
         return (self.count_queryset if self.count_queryset is not None else self.queryset).count()
+
+    @cached_property
+    def totals(self) -> dict[str, Any] | None:
+        """The 合计 row: {column key: sum over every filtered row}, in one query; None when
+        the register declares no totals."""
+        keys = [k for k in self.register.totals if k in {c.key for c in self.columns}]
+        if not keys or self.totals_queryset is None:
+            return None
+        if not self.filters_valid:
+            return dict.fromkeys(keys)
+        by_key = {c.key: c for c in self.columns}
+        sums = {f"_total_{k}": Sum(by_key[k].field) for k in keys}
+        result = self.totals_queryset.aggregate(**sums)
+        return {k: result[f"_total_{k}"] for k in keys}
+
+    def period_nav(self) -> dict[str, Any] | None:
+        """The list's period picker: the period, its input type and the query strings of
+        the previous and next periods (other parameters kept, the page reset)."""
+        period = self.context.period
+        if period is None:
+            return None
+
+        def link(other: Period) -> str:
+            params = self.context.params.copy()
+            params.pop("page", None)
+            params["period"] = other.value
+            return f"?{params.urlencode()}"
+
+        kept = [
+            (k, v)
+            for k, values in self.context.params.lists()
+            if k not in ("period", "page")
+            for v in values
+        ]
+        return {
+            "period": period,
+            "input_type": INPUT_TYPES[period.kind],
+            "previous_url": link(period.previous()),
+            "next_url": link(period.next()),
+            "kept": kept,
+        }
+
+    def totals_row(self) -> dict[str, Any] | None:
+        """The totals as a row dict the columns read (their fields), or None."""
+        totals = self.totals
+        if totals is None:
+            return None
+        by_key = {c.key: c for c in self.columns}
+        return {by_key[k].field: v for k, v in totals.items()}
+
+
+def resolve_period(register: Register, context: RegisterContext) -> Period | None:
+    """The register's period: the monthly workbook's month, else ``?period=``, else the
+    current one (an unreadable value falls back to the current period)."""
+    kind = register.period
+    if kind == PeriodKind.NONE:
+        return None
+    if context.month:
+        first = parse_month(context.month)
+        if first is not None:
+            return period_for_month(kind, first[0])
+    return parse_period(kind, context.params.get("period")) or default_period(kind)
 
 
 def run_query(register: Register, context: RegisterContext) -> RegisterQuery:
     queryset = register.base_queryset(context)
+    grouped = bool(register.group_by)
+    declared = register.get_columns(context)
+    exprs = {c.name: c.expr for c in declared if c.expr is not None}
+    if exprs and not grouped:
+        # Computed per row: annotated before filtering, so filters may use them too.
+        queryset = _annotate_in_order(queryset, exprs)
     filterset = None
     if register.filterset_class is not None:
         filterset = register.filterset_class(
@@ -112,28 +182,57 @@ def run_query(register: Register, context: RegisterContext) -> RegisterQuery:
         )
         # Invalid filters show their errors above an empty list, never a 500.
         queryset = filterset.qs if filterset.is_valid() else queryset.none()
-    if context.month and register.month_field:
+    context.period = resolve_period(register, context)
+    period_field = register.period_field or register.month_field
+    if context.period is not None and period_field:
+        queryset = queryset.filter(**context.period.lookups(register.model, period_field))
+    elif context.month and register.month_field:
         queryset = queryset.filter(
             **month_filter(register.model, register.month_field, context.month)
         )
     count_queryset = queryset.order_by()
     queryset = register.annotate(queryset, context)
+    if grouped:
+        # One row per group: the database groups and computes every figure.
+        queryset = _annotate_in_order(queryset.values(*register.group_by), exprs)
+        count_queryset = queryset.order_by()
+    totals_queryset = queryset.order_by() if register.totals else None
     # Choice labels are lazy translations: resolve them once, not once per cell.
     columns = [
         replace(c, choices={k: str(v) for k, v in c.choices.items()}) if c.choices else c
-        for c in register.get_columns(context)
+        for c in declared
     ]
     order_fields, sort_keys = ordering_from(context.params.get("sort"), columns)
     ordering = [*order_fields, *register.default_ordering]
-    if "pk" not in ordering and "-pk" not in ordering:
-        ordering.append("pk")  # a total order, so pages never repeat or skip a row
+    # A total order, so pages never repeat or skip a row.
+    for tie in register.group_by if grouped else ("pk",):
+        if tie not in ordering and f"-{tie}" not in ordering:
+            ordering.append(tie)
+    extra = [v for v in register.extra_values if not grouped or v != "pk"]
     values: list[str] = []
     for name in [
-        *(c.field for c in columns if c.field),
+        *(register.group_by if grouped else ()),
+        *expanded_fields(columns, register.row_group),
         *(n for c in columns for n in c.needs),
-        *register.extra_values,
+        *extra,
     ]:
         if name not in values:
             values.append(name)
     queryset = queryset.order_by(*ordering).values(*values)
-    return RegisterQuery(register, context, columns, filterset, queryset, sort_keys, count_queryset)
+    return RegisterQuery(
+        register,
+        context,
+        columns,
+        filterset,
+        queryset,
+        sort_keys,
+        count_queryset,
+        totals_queryset,
+    )
+
+
+def _annotate_in_order(queryset: QuerySet, exprs: dict[str, Any]) -> QuerySet:
+    """Annotate one expression at a time, so a later one may refer to an earlier one."""
+    for name, expr in exprs.items():
+        queryset = queryset.annotate(**{name: expr})
+    return queryset

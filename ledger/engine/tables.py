@@ -7,6 +7,7 @@ from django.utils.html import format_html
 
 from ledger.engine.columns import Column, Kind, header_grid
 from ledger.engine.query import RegisterQuery
+from ledger.engine.shapes import printed_rows
 
 LONG_TEXT = 24
 
@@ -58,7 +59,7 @@ class RegisterTable(tables.Table):
             k.lstrip("-"): ("desc" if k.startswith("-") else "asc") for k in self.query.sort_keys
         }
         rows = []
-        for row in header_grid(self.query.columns, staircase=False):
+        for row in header_grid(self.query.columns):
             cells = []
             for cell in row:
                 info = {
@@ -80,6 +81,39 @@ class RegisterTable(tables.Table):
                 cells.append(info)
             rows.append(cells)
         return rows
+
+    @property
+    def body_rows(self) -> list[list[dict]] | None:
+        """For a register with a row group: the page's entities as printed rows, shared
+        cells merged down (rowspan). None for a plain register (one row per record)."""
+        group = self.query.row_group
+        if group is None:
+            return None
+        out = []
+        for bound in self.paginated_rows:
+            for cells in printed_rows(self.query.columns, bound.record, group):
+                row = []
+                for cell in cells:
+                    col = cell.column
+                    text = bound.get_cell(col.key) if cell.rowspan > 1 else col.text(cell.row)
+                    row.append({"text": text, "kind": str(col.kind), "rowspan": cell.rowspan})
+                out.append(row)
+        return out
+
+    @property
+    def totals_display(self) -> list[dict] | None:
+        """The 合计 row over every filtered row (not the page), or None."""
+        totals = self.query.totals_row()
+        if totals is None:
+            return None
+        keys = set(self.query.register.totals)
+        columns = list(self.query.columns)
+        first = max(next((i for i, c in enumerate(columns) if c.key in keys), 1), 1)
+        cells = [{"text": self.query.register.totals_label, "colspan": first, "kind": "label"}]
+        for col in columns[first:]:
+            text = col.text(totals) if col.key in keys else ""
+            cells.append({"text": text, "colspan": 1, "kind": str(col.kind)})
+        return cells
 
 
 def build_table(query: RegisterQuery, empty_text: str) -> RegisterTable:

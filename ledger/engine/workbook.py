@@ -5,30 +5,51 @@ from __future__ import annotations
 from django.http import QueryDict
 from django.utils import timezone
 from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from ledger.engine.base import Face, RegisterContext, site
-from ledger.engine.excel import new_workbook, write_register
+from ledger.engine.excel import TITLE_FONT, new_workbook, safe_row, write_register
 from ledger.engine.query import parse_month, run_query
+
+# 目录: 表号, 名称, 范围, 行数 — wide enough for the longest title and range.
+COVER_WIDTHS = {"A": 12, "B": 40, "C": 34, "D": 10}
 
 
 def build_monthly_workbook(*, user, month: str) -> Workbook:
-    """Registers with a ``month_field`` hold that month's rows (Asia/Shanghai); master
-    registers (products, customers) hold their state at export time. Each register is
-    read through its own selector, as ``user`` sees it.
+    """Registers with a period hold the period the month falls in (a month register that
+    month, a year register its year); registers with a ``month_field`` that month's rows
+    (Asia/Shanghai); master registers (products, customers) their state at export time.
+    Each register is read through its own selector, as ``user`` sees it.
     """
-    if parse_month(month) is None:
+    first = parse_month(month)
+    if first is None:
         raise ValueError(f"not a month: {month!r}")
+    exported = timezone.localtime()
     workbook = new_workbook()
     cover = workbook.create_sheet("目录")
-    cover.append([f"客户管理台账 {month}"])
-    cover.append([f"导出时间：{timezone.localtime():%Y-%m-%d %H:%M}", f"导出人：{user}"])
+    for letter, width in COVER_WIDTHS.items():
+        cover.column_dimensions[letter].width = width
+    cover.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    title = safe_row(cover, [f"客户管理台账 {first[0].year}年{first[0].month}月"], bold=True)
+    title[0].font = TITLE_FONT
+    cover.append(title)
+    cover.append(safe_row(cover, [f"导出时间：{exported:%Y-%m-%d %H:%M}", f"导出人：{user}"]))
     cover.append([])
-    cover.append(["表号", "名称", "范围", "行数"])
+    cover.append(safe_row(cover, ["表号", "名称", "范围", "行数"], bold=True))
     for register in site:  # in 表 order
         if not (register.in_monthly_workbook and register.allows(Face.EXPORT, user)):
             continue
         context = RegisterContext(user=user, params=QueryDict(mutable=True), month=month)
         rows = write_register(workbook, run_query(register, context))
-        scope = f"{month} 月内" if register.month_field else "导出时的全部记录"
-        cover.append([register.code_label or "—", register.display_title(context), scope, rows])
+        if context.period is not None:
+            scope = context.period.label
+        elif register.month_field:
+            scope = f"{first[0].year}年{first[0].month}月内"
+        else:
+            scope = f"截至 {exported:%Y-%m-%d %H:%M} 的全部记录"
+        cover.append(
+            safe_row(
+                cover, [register.code_label or "—", register.display_title(context), scope, rows]
+            )
+        )
     return workbook

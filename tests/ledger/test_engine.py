@@ -12,7 +12,6 @@ from ledger.engine.columns import format_value, header_grid
 from ledger.engine.excel import clean_text, safe_sheet_title
 from ledger.engine.query import month_filter, ordering_from, parse_month
 from ledger.models import Product, ServiceRecord
-from tests.formcheck import labels_in_order
 
 COLS_57 = [
     Column("产品编号", "code"),
@@ -28,10 +27,6 @@ COLS_57 = [
 ]
 
 
-def _read_row_major(grid):
-    return [cell.label for row in grid for cell in row if not cell.blank]
-
-
 def test_header_grid_without_groups_is_one_row():
     grid = header_grid(COLS_57[:4])
     assert len(grid) == 1
@@ -42,14 +37,15 @@ def test_header_grid_puts_the_group_over_its_sub_columns():
     grid = header_grid(COLS_57)
     assert len(grid) == 2
     group = next(c for c in grid[0] if c.label == "单价")
-    assert (group.col, group.colspan) == (4, 2)
-    assert [c.label for c in grid[1] if not c.blank][:2] == ["批发", "零售"]
-    # Columns before the group span both rows; the ones after start lower.
-    assert next(c for c in grid[0] if c.label == "产品编号").rowspan == 2
-    assert next(c for c in grid[1] if c.label == "包装方式").rowspan == 1
+    assert (group.col, group.colspan, group.rowspan) == (4, 2, 1)
+    assert [c.label for c in grid[1]] == ["批发", "零售"]
+    # Every plain column spans both rows, before and after the group: no staircase.
+    plain = [c for c in grid[0] if c.column is not None]
+    assert [c.label for c in plain] == [c.label for c in COLS_57 if c.group is None]
+    assert {c.rowspan for c in plain} == {2}
 
 
-def test_header_grid_reads_in_form_order_with_several_groups():
+def test_header_grid_with_several_groups_is_two_rows():
     labels = [
         ("姓名", None),
         ("薪津", "个人费用"),
@@ -61,11 +57,22 @@ def test_header_grid_reads_in_form_order_with_several_groups():
     ]
     cols = [Column(label, f"f{i}", group=group) for i, (label, group) in enumerate(labels)]
     grid = header_grid(cols)
-    assert len(grid) == 3
-    expected = ["姓名", "个人费用", "薪津", "旅费", "部门分摊", "收款记录", "应收", "实收", "绩效"]
-    assert labels_in_order(expected, "".join(_read_row_major(grid))) == []
+    assert len(grid) == 2
+    assert [(c.label, c.col, c.colspan, c.rowspan) for c in grid[0]] == [
+        ("姓名", 0, 1, 2),
+        ("个人费用", 1, 2, 1),
+        ("部门分摊", 3, 1, 2),
+        ("收款记录", 4, 2, 1),
+        ("绩效", 6, 1, 2),
+    ]
+    assert [(c.label, c.col) for c in grid[1]] == [
+        ("薪津", 1),
+        ("旅费", 2),
+        ("应收", 4),
+        ("实收", 5),
+    ]
     # Every column is covered exactly once on every row of the grid.
-    for r in range(3):
+    for r in range(2):
         covered = []
         for row in grid:
             for cell in row:
@@ -79,8 +86,11 @@ def test_header_grid_reads_in_form_order_with_several_groups():
     [
         (Decimal("1234.5"), Kind.MONEY, "1,234.50"),
         (Decimal("12.5"), Kind.PERCENT, "12.50%"),
-        (Decimal("1200.00"), Kind.DECIMAL, "1200"),
+        (Decimal("1200.00"), Kind.DECIMAL, "1,200"),
         (Decimal("2.50"), Kind.DECIMAL, "2.50"),
+        (Decimal("1234567.125"), Kind.DECIMAL, "1,234,567.125"),
+        (1234567, Kind.INT, "1,234,567"),
+        (0, Kind.INT, "0"),
         (datetime.date(2026, 11, 3), Kind.DATE, "2026-11-03"),
         (None, Kind.TEXT, ""),
         ("文本", Kind.TEXT, "文本"),
@@ -185,8 +195,9 @@ def test_register_site_refuses_duplicates():
         site.register(One)
 
 
-def test_the_screen_header_is_the_classic_two_rows():
-    grid = header_grid(COLS_57, staircase=False)
+def test_the_screen_header_is_the_paper_header():
+    """The list draws the same two rows as the sheet and the PDF."""
+    grid = header_grid(COLS_57)
     assert [c.label for c in grid[0]] == [
         "产品编号",
         "产品名称",
