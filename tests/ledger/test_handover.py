@@ -28,7 +28,7 @@ def test_the_confirmation_names_both_people_the_count_and_the_customers(org, cli
     assert page.status_code == 200
     html = page.content.decode()
     summary = re.search(r'data-testid="handover-summary">([^<]+)<', html).group(1)
-    assert summary == "王一 将 3 个客户移交给 李二。"
+    assert summary == "王一将 3 个客户移交给李二。"
     assert sorted(rows(html)) == sorted(["乙公司", "甲公司", "丙公司"])
     assert "丁公司" not in html
     # Nothing moved yet: choosing is not confirming.

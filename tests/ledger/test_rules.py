@@ -217,7 +217,7 @@ def test_history_texts_do_not_follow_the_clickers_language(org, login):
     confirm = {**choice, "step": "confirm", "customers": [customer.pk]}
     done = client.post("/customers/handover/", confirm, follow=True)
     assert "customers handed over from" in text(done)  # the clicker reads English
-    expected = f"客户移交：由 {org.sales1} 移交给 {org.sales2}"
+    expected = f"客户移交：由{org.sales1}移交给{org.sales2}"
     assert customer.history.order_by("-history_id").first().history_change_reason == expected
     assert list(customer.events.values_list("title", flat=True)) == [expected]
 

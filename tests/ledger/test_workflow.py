@@ -76,7 +76,7 @@ def test_a_page_opened_at_an_older_state_is_told_who_moved_it(org):
     with pytest.raises(TransitionRefused) as refused:
         transition(obj=p, to=S.RETURNED, actor=org.manager1, expected_state=S.RETURNED, note="x")
     (message,) = refused.value.messages
-    assert message.startswith("该记录已由 用户") and "处理，当前状态为“已提交”" in message
+    assert message.startswith("该记录已由用户") and "处理，当前状态为“已提交”" in message
     assert refused.value.last_change.actor == org.sales1
     assert len(rows()) == 3
 

@@ -31,7 +31,7 @@ def test_two_approvals_at_once_leave_exactly_one(org):
     assert len(won) == 1 and len(refused) == 1, results
     winner = won[0].actor
     (message,) = refused[0].messages
-    assert message.startswith(f"该记录已由 {winner} 于 ")
+    assert message.startswith(f"该记录已由{winner}于 ")
     assert "处理，当前状态为“已批准”。" in message
     assert StatusChange.objects.filter(object_id=p.pk).count() == 1
     p.refresh_from_db()

@@ -74,7 +74,7 @@ def test_a_page_opened_before_someone_else_acted_gets_a_clear_refusal(org, clien
     client.force_login(org.manager1)
     response = post(client, submitted, to="approved", expected_state="submitted")
     (message,) = messages_of(response)
-    assert message.startswith(f"该记录已由 {org.gm} 于 ")
+    assert message.startswith(f"该记录已由{org.gm}于 ")
     assert message.endswith("处理，当前状态为“已退回”。请刷新页面查看。")
     assert StatusChange.objects.count() == 2
 
