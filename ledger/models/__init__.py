@@ -11,6 +11,7 @@ from ledger.models.customers import (
     ServiceRecord,
 )
 from ledger.models.products import Product
+from ledger.models.submissions import FormSubmission
 
 __all__ = [
     "CompanySize",
@@ -21,6 +22,7 @@ __all__ = [
     "CustomerCategory",
     "CustomerEvent",
     "EventKind",
+    "FormSubmission",
     "Product",
     "ServiceKind",
     "ServiceRecord",
