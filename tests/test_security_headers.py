@@ -155,3 +155,9 @@ def test_per_page_junk_and_the_cap(login, admin_user, per_page, rows):
     response = login(admin_user).get("/registers/5-7/", {"per_page": per_page, "page": "-3"})
     assert response.status_code == 200
     assert len(response.context["table"].page.object_list) == rows
+
+
+@pytest.mark.parametrize("exclude", ["²", "١٢", "-1", "9" * 30])
+def test_a_non_ascii_digit_where_an_id_is_expected(login, sales1, exclude):
+    response = login(sales1).get("/customers/duplicates/", {"name": "恒通", "exclude": exclude})
+    assert response.status_code == 200

@@ -214,7 +214,9 @@ def customer_duplicates_view(request):
     phones = [request.GET.get("phone", "")[:40]]
     exclude = request.GET.get("exclude")
     matches = customer_duplicates(
-        name=name, phones=phones, exclude_pk=int(exclude) if (exclude or "").isdigit() else None
+        name=name,
+        phones=phones,
+        exclude_pk=int(exclude) if (exclude or "").isascii() and exclude.isdigit() else None,
     )
     return render(request, "ledger/_duplicates.html", {"matches": matches})
 
