@@ -119,6 +119,19 @@ def test_a_junk_admin_id_is_not_a_server_error(login, admin_user, url):
 
 
 @pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/ledger/customer/abc/history/",
+        "/admin/ledger/product/²/history/",
+        "/admin/ledger/servicerecord/abc/history/abc/",
+        "/admin/ledger/customer/1/history/²/",
+    ],
+)
+def test_a_junk_id_in_an_admin_history_url_is_a_404(login, admin_user, url):
+    assert login(admin_user).get(url).status_code == 404
+
+
+@pytest.mark.parametrize(
     "params",
     [{"q": "a\x00b"}, {"a\x00": "1"}, {"scope": "public\x00"}],
 )

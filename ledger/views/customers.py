@@ -212,7 +212,7 @@ def customer_duplicates_view(request):
         raise PermissionDenied
     name = request.GET.get("name", "")[:120]
     phones = [request.GET.get("phone", "")[:40]]
-    exclude = request.GET.get("exclude")
+    exclude = request.GET.get("exclude", "")
     matches = customer_duplicates(
         name=name,
         phones=phones,
