@@ -46,3 +46,11 @@ def test_fewer_failures_than_the_limit_still_allow_the_change(client, sales1, sa
     assert _change(client, PASSWORD).status_code == 302
     sales1.refresh_from_db()
     assert sales1.check_password("a-new-pass-456")
+
+
+def test_a_junk_user_name_of_any_length_is_a_failed_log_in(client, db):
+    """On PostgreSQL a 3,000-character user name used to make recording the failure fail."""
+    for url in ("/accounts/login/", "/admin/login/"):
+        response = client.post(url, {"username": "x" * 3000, "password": "wrong"})
+        assert response.status_code == 200
+    assert AccessAttempt.objects.get().username == "x" * 150
