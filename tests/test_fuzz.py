@@ -47,7 +47,7 @@ COMMON_PARAMS = [
     "name",
     "phone",
 ]
-JUNK_IDS = ["9" * 30, "abc", "²", "a\x00b"]
+JUNK_IDS = ["9" * 30, "²", "a\x00b"]
 FIELD_NAME = re.compile(r"""\sname=["']([^"']+)["']""")
 ROUTE_PARAM = re.compile(r"<(?:(\w+):)?(\w+)>")
 REGEX_GROUP = re.compile(r"\((?:\?P<\w+>)?([^()]*)\)")
@@ -151,7 +151,7 @@ def _fields(response) -> list[str]:
     return []
 
 
-def _fuzz(client, user, ids, codes) -> tuple[list[str], int]:
+def _fuzz(client, user, ids, codes, part: str) -> tuple[list[str], int]:
     failures: list[str] = []
     sent = 0
 
@@ -175,7 +175,8 @@ def _fuzz(client, user, ids, codes) -> tuple[list[str], int]:
         return response
 
     real = {"", *ids, *codes}
-    for route in sorted(all_routes(), key=_last):
+    routes = [r for r in all_routes() if r.pattern.startswith("admin/") == (part == "admin")]
+    for route in sorted(routes, key=_last):
         # Every path value gets a plain GET; junk in the path one junk POST too. The
         # first real value the role may open (else the first real value) is then sent
         # every junk value as query parameters and as a form body.
@@ -184,7 +185,7 @@ def _fuzz(client, user, ids, codes) -> tuple[list[str], int]:
             log_in()
             path = route.build(value)
             response = ask("get", path)
-            if value not in real:
+            if value not in real and value == JUNK_IDS[0]:
                 ask("post", path, data={"name": "a\x00b", "id": "²"})
             elif chosen is None or (
                 (chosen[1] is None or chosen[1].status_code >= 400)
@@ -196,8 +197,13 @@ def _fuzz(client, user, ids, codes) -> tuple[list[str], int]:
         path, response = chosen
         names = list(dict.fromkeys([*_fields(response), *COMMON_PARAMS]))
         log_in()
-        for junk in JUNK:
-            params = dict.fromkeys(names, junk)
+        if response is None or response.status_code >= 300:
+            # Refused or sent elsewhere (a role without access): one round, every name
+            # with a different junk value, is enough to walk the refusal path.
+            rounds = [{name: JUNK[i % len(JUNK)] for i, name in enumerate(names)}]
+        else:
+            rounds = [dict.fromkeys(names, junk) for junk in JUNK]
+        for params in rounds:
             ask("get", path, data=params)
             ask("post", path, data=params)
         ask(
@@ -216,11 +222,12 @@ def quick_pdf(monkeypatch):
     monkeypatch.setattr("ledger.engine.pdf.html_to_pdf", lambda html: b"%PDF-1.7 fuzz")
 
 
-@pytest.mark.parametrize("role", ["admin", "sales1", "manager1", "production1"])
-def test_no_url_answers_junk_with_a_server_error(client, org, data, quick_pdf, role):
+@pytest.mark.parametrize("part", ["admin", "app"])  # Django's admin, the rest (run in parallel)
+@pytest.mark.parametrize("role", ["admin", "sales1", "production1"])
+def test_no_url_answers_junk_with_a_server_error(client, org, data, quick_pdf, role, part):
     ids, codes = data
-    failures, sent = _fuzz(client, getattr(org, role), ids, codes)
-    assert sent > 500
+    failures, sent = _fuzz(client, getattr(org, role), ids, codes, part)
+    assert sent > 200
     assert not failures, "\n".join(failures)
 
 
