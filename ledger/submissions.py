@@ -10,6 +10,7 @@ back. A form sent without a token is saved as before.
 
 from __future__ import annotations
 
+import datetime
 import re
 import uuid
 
@@ -17,12 +18,14 @@ from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ledger.models import FormSubmission
 
 FIELD = "form_token"
 TOKEN = re.compile(r"^[0-9a-f]{32}$")
+KEEP = datetime.timedelta(days=1)
 
 
 class Repeated(Exception):
@@ -68,6 +71,8 @@ def remember(request: HttpRequest, url: str) -> None:
     try:
         with transaction.atomic():
             FormSubmission.objects.create(token=token, user=request.user, url=url[:300])
+        # A form is re-sent within seconds; a day's tokens are plenty to keep.
+        FormSubmission.objects.filter(created_at__lt=timezone.now() - KEEP).delete()
     except IntegrityError:
         first = (
             FormSubmission.objects.filter(token=token, user=request.user)

@@ -119,3 +119,20 @@ def test_another_users_token_is_not_theirs(login, sales1, sales2):
     # sales2 is not sent to sales1's customer; the unique token refuses a second save.
     assert other.status_code == 302
     assert not Customer.objects.filter(name="别人的").exists()
+
+
+def test_tokens_older_than_a_day_are_forgotten(rf, sales1):
+    import datetime
+
+    from django.utils import timezone
+
+    from ledger import submissions
+
+    old = FormSubmission.objects.create(token="0" * 32, user=sales1, url="/")
+    FormSubmission.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=2)
+    )
+    request = rf.post("/products/new/", {"form_token": submissions.new_token()})
+    request.user = sales1
+    submissions.remember(request, "/registers/5-7/")
+    assert list(FormSubmission.objects.values_list("url", flat=True)) == ["/registers/5-7/"]
