@@ -1,6 +1,9 @@
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
+from simple_history.admin import SimpleHistoryAdmin as BaseHistoryAdmin
 
 from ledger.models import Contact, Customer, CustomerEvent, Product, ServiceRecord, StatusChange
 
@@ -21,6 +24,30 @@ class ReadOnlyAdmin:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+def _valid_id(field, value) -> None:
+    """404 unless ``value`` is a valid value of ``field`` (django-simple-history's pages
+    would answer ``/admin/…/abc/history/`` with a 500)."""
+    try:
+        field.to_python(unquote(value))
+    except (ValidationError, ValueError, TypeError):
+        raise Http404("no such record") from None
+
+
+class SimpleHistoryAdmin(BaseHistoryAdmin):
+    """django-simple-history's admin, with junk ids in its URLs answered by a 404."""
+
+    def history_view(self, request, object_id, extra_context=None):
+        _valid_id(self.model._meta.pk, object_id)
+        return super().history_view(request, object_id, extra_context=extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        _valid_id(self.model._meta.pk, object_id)
+        _valid_id(self.model.history.model._meta.pk, version_id)
+        return super().history_form_view(
+            request, object_id, version_id, extra_context=extra_context
+        )
 
 
 class ContactInline(ReadOnlyAdmin, admin.TabularInline):

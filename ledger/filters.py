@@ -41,6 +41,7 @@ class CustomerFilter(RegisterFilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         scope = customer_scope(self.data)
+        self.details = scope != "public"
         if scope == "public":
             # The owner is a shared column of the 公共台账: every owner may be chosen.
             owners = User.objects.filter(role__in=OWNER_ROLES)
@@ -54,7 +55,8 @@ class CustomerFilter(RegisterFilterSet):
         self.filters["owner"].queryset = owners.order_by("username")
 
     def search(self, queryset, name, value):
-        return search_customers(queryset, value)
+        # The 公共台账 searches its shared columns only (the name), never details.
+        return search_customers(queryset, value, details=self.details)
 
     def filter_risk(self, queryset, name, value):
         if value:

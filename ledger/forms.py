@@ -102,6 +102,7 @@ ContactFormSet = inlineformset_factory(
     extra=2,
     can_delete=False,
     max_num=30,
+    absolute_max=30,  # a forged TOTAL_FORMS never builds more forms than this
     validate_max=True,
 )
 

@@ -11,6 +11,7 @@ from ledger.models.customers import (
     ServiceRecord,
 )
 from ledger.models.products import Product
+from ledger.models.submissions import FormSubmission
 from ledger.models.workflow import StatusChange
 
 __all__ = [
@@ -22,6 +23,7 @@ __all__ = [
     "CustomerCategory",
     "CustomerEvent",
     "EventKind",
+    "FormSubmission",
     "Product",
     "ServiceKind",
     "ServiceRecord",

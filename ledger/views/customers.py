@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.http import require_GET
 
+from ledger import submissions
 from ledger.documents import CustomerCard
 from ledger.engine.documents import documents
 from ledger.forms import (
@@ -77,20 +79,28 @@ class CustomerCreateView(View):
         return self.render(form, formset)
 
     def post(self, request):
+        if done := submissions.repeated(request):
+            return done
         form = CustomerForm(request.POST, user=request.user)
         formset = ContactFormSet(request.POST, prefix="contacts")
         matches = []
         if form.is_valid() and formset.is_valid():
             contacts = [f.cleaned_data for f in formset.forms if f.has_changed()]
             try:
-                customer = customer_create(
-                    actor=request.user,
-                    data={
-                        f: form.cleaned_data[f] for f in CUSTOMER_FIELDS if f in form.cleaned_data
-                    },
-                    contacts=contacts,
-                    confirm_duplicate=form.cleaned_data.get("confirm_duplicate", False),
-                )
+                with transaction.atomic():
+                    customer = customer_create(
+                        actor=request.user,
+                        data={
+                            f: form.cleaned_data[f]
+                            for f in CUSTOMER_FIELDS
+                            if f in form.cleaned_data
+                        },
+                        contacts=contacts,
+                        confirm_duplicate=form.cleaned_data.get("confirm_duplicate", False),
+                    )
+                    submissions.remember(request, customer.get_absolute_url())
+            except submissions.Repeated as exc:
+                return submissions.answer(request, exc.url)
             except DuplicateCustomerError as exc:
                 matches = exc.matches
                 form.add_error(None, exc.messages)
@@ -247,9 +257,11 @@ def customer_duplicates_view(request):
         raise PermissionDenied
     name = request.GET.get("name", "")[:120]
     phones = [request.GET.get("phone", "")[:40]]
-    exclude = request.GET.get("exclude")
+    exclude = request.GET.get("exclude", "")
     matches = customer_duplicates(
-        name=name, phones=phones, exclude_pk=int(exclude) if (exclude or "").isdigit() else None
+        name=name,
+        phones=phones,
+        exclude_pk=int(exclude) if (exclude or "").isascii() and exclude.isdigit() else None,
     )
     return render(request, "ledger/_duplicates.html", {"matches": matches})
 
@@ -340,15 +352,22 @@ class CustomerPartFormView(View):
 
     def post(self, request, pk):
         customer, instance = self.get_objects(pk)
+        if done := submissions.repeated(request):
+            return done
         form = self.get_form(customer, instance, request.POST)
         if form.is_valid():
+            url = f"{customer.get_absolute_url()}#{self.section}"
             try:
-                self.save(form, customer, instance)
+                with transaction.atomic():
+                    self.save(form, customer, instance)
+                    submissions.remember(request, url)
+            except submissions.Repeated as exc:
+                return submissions.answer(request, exc.url)
             except ValidationError as exc:
                 _apply_errors(form, exc)
             else:
                 messages.success(request, self.saved_message)
-                return redirect(f"{customer.get_absolute_url()}#{self.section}")
+                return redirect(url)
         return self.render(customer, instance, form)
 
     def render(self, customer, instance, form):

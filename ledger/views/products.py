@@ -2,11 +2,13 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
+from ledger import submissions
 from ledger.forms import ProductForm
 from ledger.selectors import can_delete_products, can_edit_products, get_product_for
 from ledger.services.products import product_create, product_delete, product_update
@@ -27,18 +29,24 @@ class ProductFormView(View):
 
     def post(self, request, pk=None):
         product = get_product_for(request.user, pk) if pk else None
+        if done := submissions.repeated(request):
+            return done
         form = ProductForm(request.POST, instance=product)
         if form.is_valid():
             try:
-                if product is None:
-                    saved = product_create(actor=request.user, data=form.cleaned_data)
-                else:
-                    saved = product_update(
-                        actor=request.user,
-                        product=product,
-                        data=form.cleaned_data,
-                        expected_version=form.cleaned_data["version"],
-                    )
+                with transaction.atomic():
+                    if product is None:
+                        saved = product_create(actor=request.user, data=form.cleaned_data)
+                    else:
+                        saved = product_update(
+                            actor=request.user,
+                            product=product,
+                            data=form.cleaned_data,
+                            expected_version=form.cleaned_data["version"],
+                        )
+                    submissions.remember(request, reverse("register-list", args=["5-7"]))
+            except submissions.Repeated as exc:
+                return submissions.answer(request, exc.url)
             except ValidationError as exc:
                 _apply_errors(form, exc)
             else:

@@ -44,6 +44,17 @@ def pdf_response(pdf: bytes, filename: str) -> HttpResponse:
     return response
 
 
+MAX_PER_PAGE = 200
+
+
+def per_page(params) -> int:
+    """Rows per page from ``?per_page=``: junk gives the default, at most MAX_PER_PAGE."""
+    value = params.get("per_page", "")
+    if not (value.isascii() and value.isdigit()) or int(value) < 1:
+        return settings.LEDGER_PAGE_SIZE
+    return min(int(value), MAX_PER_PAGE)
+
+
 def counting_paginator(query: RegisterQuery) -> type[Paginator]:
     """A paginator that counts the rows without the joins the displayed columns need."""
 
@@ -87,11 +98,14 @@ class RegisterListView(RegisterMixin, SingleTableMixin, TemplateView):
     def get_table(self, **kwargs):
         self.query = self.get_query()
         table = build_table(self.query, empty_text=_("No records match."))
-        paginate = {
-            "per_page": settings.LEDGER_PAGE_SIZE,
-            "paginator_class": counting_paginator(self.query),
-        }
-        RequestConfig(self.request, paginate=paginate).configure(table)
+        RequestConfig(self.request, paginate=False).configure(table)
+        params = self.request.GET
+        page = params.get("page", "")
+        page = int(page) if page.isascii() and page.isdigit() else 1
+        table.paginate(counting_paginator(self.query), per_page=per_page(params), page=1)
+        if page != 1:
+            # Past the last page (or page 0): the last page, as django-tables2 does.
+            table.page = table.paginator.page(min(max(page, 1), table.paginator.num_pages))
         return table
 
     def get_context_data(self, **kwargs):

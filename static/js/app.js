@@ -27,6 +27,34 @@
     if (message && !window.confirm(message)) event.preventDefault();
   });
 
+  // A form is sent once: after the first submit its buttons are disabled (the server
+  // also refuses a second sending, see ledger/submissions.py). Disabled a moment later,
+  // so the clicked button's own name and value still go with the form.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (event.defaultPrevented || (form.method || "").toLowerCase() !== "post") return;
+    if (form.getAttribute("data-sending") === "1") {
+      event.preventDefault();
+      return;
+    }
+    form.setAttribute("data-sending", "1");
+    window.setTimeout(function () {
+      form.querySelectorAll("button[type=submit], button:not([type]), input[type=submit]")
+        .forEach(function (button) { button.disabled = true; });
+    }, 0);
+  });
+
+  // Back to a page from the browser's cache: its forms can be sent again.
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) return;
+    document.querySelectorAll("form[data-sending]").forEach(function (form) {
+      form.removeAttribute("data-sending");
+      form.querySelectorAll("button, input[type=submit]").forEach(function (button) {
+        button.disabled = false;
+      });
+    });
+  });
+
   // The menu button on narrow screens.
   document.addEventListener("click", function (event) {
     var toggle = event.target.closest(".nav-toggle");
