@@ -19,6 +19,10 @@ and names its family once, with the menu label and its URLs::
 
     site.add_family(Family.SALES, label=_("Sales ledgers"), app="sales", url_prefix="sales")
 
+Documents (one record printed as its own form, ``Document``) register with the same
+``site`` from the app's ``documents.py``: the index, the menus and the start-up checks list
+registers and documents together, in 表 order.
+
 ``ledger`` discovers those modules at start-up and never imports a family app itself.
 """
 
@@ -28,7 +32,6 @@ from ledger.engine.documents import (
     Amount,
     Checks,
     Document,
-    DocumentSite,
     Field,
     HeaderLine,
     LineTable,
@@ -36,7 +39,6 @@ from ledger.engine.documents import (
     SignOff,
     SignOffs,
     TextBox,
-    documents,
 )
 
 __all__ = [
@@ -45,7 +47,6 @@ __all__ = [
     "Checks",
     "Column",
     "Document",
-    "DocumentSite",
     "Face",
     "Family",
     "Field",
@@ -59,6 +60,5 @@ __all__ = [
     "SignOff",
     "SignOffs",
     "TextBox",
-    "documents",
     "site",
 ]

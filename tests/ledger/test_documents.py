@@ -11,8 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from ledger.documents import CARD_LIMIT
-from ledger.engine import Amount, Checks, Column, Document, Family, LineTable, documents
-from ledger.engine.documents import DocumentSite
+from ledger.engine import Amount, Checks, Column, Document, Family, RegisterSite, site
 from ledger.models import Customer, CustomerEvent, EventKind
 from tests.factories import ContactFactory, CustomerFactory, ServiceRecordFactory
 from tests.formcheck import labels_in_order, pdf_text
@@ -182,36 +181,22 @@ def test_a_card_pdf_costs_a_fixed_number_of_queries(org, login, card_customer):
     assert count() == few
 
 
-class _Broken(Document):
-    code = "x-1"
-    title = "测试单"
-    family = Family.SALES
-    model = Customer
-    body = (
-        LineTable(
-            None,
-            rows=lambda obj: [],
-            columns=(Column("数量", "qty"),),
-            totals=("amount",),
-        ),
-    )
-
-
-def test_declarations_are_checked_when_registered():
-    site = DocumentSite()
-    with pytest.raises(ImproperlyConfigured, match="total"):
-        site.register(_Broken)
-
+def test_a_document_registers_in_the_site_once():
     class Twice(Document):
         code = "x-2"
         title = "测试单"
         family = Family.SALES
         model = Customer
 
-    site.register(Twice)
+    own = RegisterSite()
+    own.register(Twice)
     with pytest.raises(ImproperlyConfigured, match="twice"):
-        site.register(Twice)
-    assert "customer" in documents  # the customer card comes with the ledger app
+        own.register(Twice)
+    assert own.get("x-2", kind="document").title == "测试单"
+    assert own.get("x-2") is None  # not a register
+    assert list(own) == [] and [d.code for d in own.documents()] == ["x-2"]
+    # The customer card comes with the ledger app, in the same site as the registers.
+    assert site.get("customer", kind="document").kind == "document"
 
 
 def test_an_amount_prints_in_words_and_figures_and_never_fails():
