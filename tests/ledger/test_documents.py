@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from ledger.documents import CARD_LIMIT
-from ledger.engine import Amount, Checks, Column, Document, Family, RegisterSite, site
+from ledger.engine import Amount, Checks, Document, Family, RegisterSite, site
 from ledger.models import Customer, CustomerEvent, EventKind
 from tests.factories import ContactFactory, CustomerFactory, ServiceRecordFactory
 from tests.formcheck import labels_in_order, pdf_text
