@@ -7,7 +7,7 @@ the footer signatures and notes. The engine turns one object into a ``RenderedDo
 that the print template, the Excel writer and the screen all read, so the faces cannot
 disagree and every label is written once, in the declaration::
 
-    @documents.register
+    @site.register
     class OrderDocument(Document):
         code = "5-8"
         title = "订货单"
