@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from ledger.engine.base import Access
 from ledger.engine.columns import Column, HeaderCell, Kind, format_value, header_grid
 from ledger.engine.document_parts import (
     CHECKED,
@@ -26,7 +27,6 @@ from ledger.engine.printing import clip_for_print
 
 if TYPE_CHECKING:
     from accounts.models import User
-    from ledger.engine.documents import Document
 
 
 # --- what one object looks like on paper ------------------------------------------------
@@ -70,7 +70,7 @@ class RenderedSignOffs:
 
 @dataclass
 class RenderedDocument:
-    document: Document
+    document: Access  # the Document declaration (not imported: it imports this module)
     obj: Any
     title: str
     header_lines: list[str]
