@@ -151,6 +151,7 @@ class CustomerCard(Document):
     # Reached from each customer's page and from the register index, not from the menu
     # (the menu's 客户台账 is the register of every customer).
     in_menu = False
+    index_title = _("Customer card (one per customer)")
 
     def can_open(self, user):
         return user.is_active and customer_detail_q(user) is not None

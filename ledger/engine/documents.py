@@ -90,6 +90,9 @@ class Document(Access):
     # Whether the family menu links the form's list (the customer card is reached from
     # each customer's page and the register index instead).
     in_menu: ClassVar[bool] = True
+    # The name in the register index and the export centre, where the printed title would
+    # be ambiguous (the customer card beside the register of customers); None: the title.
+    index_title: ClassVar[Any] = None
     code: ClassVar[str]
     title: ClassVar[str]
     family: ClassVar[Family]

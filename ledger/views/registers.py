@@ -172,7 +172,7 @@ class RegisterIndexView(TemplateView):
                     {
                         "code": "",
                         "sort_key": declaration.sort_key,
-                        "title": declaration.title,
+                        "title": getattr(declaration, "index_title", None) or declaration.title,
                         "kind": declaration.kind,
                         "url": declaration.get_absolute_url()
                         if declaration.allows(Face.OPEN, user)
@@ -220,6 +220,7 @@ class ExportCenterView(TemplateView):
         context["registers"] = [
             {
                 "register": declaration,
+                "title": getattr(declaration, "index_title", None) or declaration.title,
                 "document": declaration.kind == "document",
                 "export": declaration.allows(Face.EXPORT, user)
                 and getattr(declaration, "exports_excel", True),

@@ -187,7 +187,7 @@ def test_the_customer_card_is_in_the_index_under_customers_not_in_the_menu(org, 
     assert [(e["title"], e["kind"], e["url"]) for e in customers] == [
         ("客户台账", "register", "/registers/customers/"),
         ("客户服务台账", "register", "/registers/service/"),
-        ("客户台账", "document", "/forms/customer/"),
+        ("客户台账（每户一份）", "document", "/forms/customer/"),
     ]
     assert "/forms/customer/" not in nav_links(client)
     # A role that may not open the card sees it listed, without a link.
