@@ -11,13 +11,13 @@ class LedgerConfig(AppConfig):
     def ready(self):
         from ledger import checks  # noqa: F401  (registers the system checks)
         from ledger.engine import site
-        from ledger.engine.documents import documents
         from ledger.workflow import inbox
 
         # Every installed app may declare registers in its registers.py, as admin.py.
         autodiscover_modules("registers", register_to=site)
-        # ... documents (one record printed as its own form) in documents.py.
-        autodiscover_modules("documents", register_to=documents)
+        # ... documents (one record printed as its own form) in documents.py, to the same
+        # site: the index, the menus and the checks list them beside the registers.
+        autodiscover_modules("documents", register_to=site)
         # And what waits for whom (待我处理) in its inbox.py.
         autodiscover_modules("inbox", register_to=inbox)
 

@@ -123,6 +123,8 @@ def check_declaration(declaration) -> list[CheckMessage]:
     repeated = sorted({k for k in keys if keys.count(k) > 1})
     if repeated:
         error(f"column keys must be unique: {', '.join(repeated)}.", "ledger.E103")
+    if getattr(declaration, "kind", "register") == "document":
+        _check_document(declaration, error)
     if getattr(declaration, "is_form", False):
         problems += _check_against_paper(declaration, error)
     from ledger.engine import site
@@ -138,6 +140,32 @@ def check_declaration(declaration) -> list[CheckMessage]:
             )
         )
     return problems
+
+
+def _check_document(document, error) -> None:
+    """A document: its selector and open rule are declared, and each line table's column
+    keys are unique and its totals name its columns."""
+    from ledger.engine import Access, Document
+    from ledger.engine.document_parts import LineTable
+
+    kind = type(document)
+    if kind.queryset is Document.queryset or kind.can_open is Access.can_open:
+        error(
+            "a document declares can_open(user) and queryset(user), the selector of the "
+            "objects the user may open.",
+            "ledger.E113",
+        )
+    for part in document.body:
+        if not isinstance(part, LineTable):
+            continue
+        name = part.title or part.key or "line table"
+        keys = [c.key for c in part.columns]
+        repeated = sorted({k for k in keys if keys.count(k) > 1})
+        if repeated:
+            error(f"{name}: column keys must be unique: {', '.join(repeated)}.", "ledger.E103")
+        unknown = [key for key in part.totals if key not in keys]
+        if unknown:
+            error(f"{name}: the totals {unknown} name no column of the table.", "ledger.E114")
 
 
 def _check_against_paper(declaration, error) -> list[CheckMessage]:

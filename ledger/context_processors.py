@@ -8,9 +8,11 @@ from ledger.engine import Face, site
 
 def navigation(request):
     """One menu per family that has something this user may open: its registers and
-    documents in 表 order, then the family's own links (e.g. 客户移交 for managers). A
-    form not built yet, or one the role may not open, is not listed (the register index
-    lists every form); a family with nothing to open has no menu."""
+    documents (a document's list at ``/forms/<code>/``) in 表 order, then the family's own
+    links (e.g. 客户移交 for managers). A form not built yet, one the role may not open, or
+    a document reached from elsewhere (``in_menu = False``: the customer card) is not
+    listed (the register index lists every form); a family with nothing to open has no
+    menu."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
@@ -19,7 +21,7 @@ def navigation(request):
         items = [
             (f"{d.code_label} {d.title}".strip(), d.get_absolute_url())
             for d in site.declarations()
-            if d.family == spec.family and d.allows(Face.OPEN, user)
+            if d.family == spec.family and getattr(d, "in_menu", True) and d.allows(Face.OPEN, user)
         ]
         if spec.links is not None:
             items += spec.links(user)

@@ -12,8 +12,8 @@ from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from ledger.engine import Column, Family, Kind
-from ledger.engine.documents import Document, Field, HeaderLine, LineTable, Section, documents
+from ledger.engine import Column, Family, Kind, site
+from ledger.engine.documents import Document, Field, HeaderLine, LineTable, Section
 from ledger.engine.filters import RegisterFilterSet
 from ledger.models import Customer, CustomerCategory
 from ledger.search import search_customers
@@ -40,7 +40,7 @@ class CustomerCardFilter(RegisterFilterSet):
         return search_customers(queryset, value)
 
 
-@documents.register
+@site.register
 class CustomerCard(Document):
     code = "customer"
     title = "客户台账"
@@ -148,6 +148,10 @@ class CustomerCard(Document):
     list_filterset_class = CustomerCardFilter
     list_ordering = ("name",)
     list_help_text = "您有权查看完整信息的客户，每位客户一份客户台账，可打印或导出。"
+    # Reached from each customer's page and from the register index, not from the menu
+    # (the menu's 客户台账 is the register of every customer).
+    in_menu = False
+    index_title = _("Customer card (one per customer)")
 
     def can_open(self, user):
         return user.is_active and customer_detail_q(user) is not None

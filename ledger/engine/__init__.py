@@ -24,6 +24,10 @@ for a 合计 row, ``group_by`` for one row per group, ``period = PeriodKind.MONT
 ``period_field``), ``row_group = RowGroup((("计划", "plan"), ("实际", "actual")))`` and
 ``*month_columns(group, "{row}_m{month}", name="m")`` — see docs/decisions.md.
 
+Documents (one record printed as its own form, ``Document``) register with the same
+``site`` from the app's ``documents.py``: the index, the menus and the start-up checks list
+registers and documents together, in 表 order.
+
 ``ledger`` discovers those modules at start-up and never imports a family app itself.
 """
 
@@ -33,7 +37,6 @@ from ledger.engine.documents import (
     Amount,
     Checks,
     Document,
-    DocumentSite,
     Field,
     HeaderLine,
     LineTable,
@@ -41,7 +44,6 @@ from ledger.engine.documents import (
     SignOff,
     SignOffs,
     TextBox,
-    documents,
 )
 from ledger.engine.periods import PeriodKind
 from ledger.engine.shapes import RowGroup, row_label_column
@@ -52,7 +54,6 @@ __all__ = [
     "Checks",
     "Column",
     "Document",
-    "DocumentSite",
     "Face",
     "Family",
     "Field",
@@ -68,7 +69,6 @@ __all__ = [
     "SignOff",
     "SignOffs",
     "TextBox",
-    "documents",
     "month_columns",
     "row_label_column",
     "site",

@@ -3,13 +3,14 @@ computed once, for the print template, the Excel writer and the screen."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from ledger.engine.base import Access
 from ledger.engine.columns import Column, HeaderCell, Kind, format_value, header_grid
 from ledger.engine.document_parts import (
     CHECKED,
@@ -22,10 +23,10 @@ from ledger.engine.document_parts import (
     Section,
     SignOffs,
 )
+from ledger.engine.printing import clip_for_print
 
 if TYPE_CHECKING:
     from accounts.models import User
-    from ledger.engine.documents import Document
 
 
 # --- what one object looks like on paper ------------------------------------------------
@@ -69,7 +70,7 @@ class RenderedSignOffs:
 
 @dataclass
 class RenderedDocument:
-    document: Document
+    document: Access  # the Document declaration (not imported: it imports this module)
     obj: Any
     title: str
     header_lines: list[str]
@@ -242,7 +243,13 @@ def print_context(rendered: RenderedDocument, *, user: User) -> dict[str, Any]:
     for part in rendered.parts:
         if isinstance(part, RenderedTable):
             layout = tables[id(part)]
-            rows = [list(zip(row, layout["classes"], strict=True)) for row in part.rows]
+            rows = [
+                [
+                    (clip_for_print(text), css)
+                    for text, css in zip(row, layout["classes"], strict=True)
+                ]
+                for row in part.rows
+            ]
             total_row = (
                 list(zip(part.total_row, layout["classes"], strict=True))
                 if part.total_row
@@ -259,7 +266,7 @@ def print_context(rendered: RenderedDocument, *, user: User) -> dict[str, Any]:
                 }
             )
         elif isinstance(part, RenderedSection):
-            parts.append({"kind": "section", "part": part})
+            parts.append({"kind": "section", "part": _clipped_section(part)})
         else:
             parts.append({"kind": "signoffs", "part": part})
     document = rendered.document
@@ -273,6 +280,20 @@ def print_context(rendered: RenderedDocument, *, user: User) -> dict[str, Any]:
         "printed_at": timezone.localtime(),
         "printed_by": user,
     }
+
+
+def _clipped_section(section: RenderedSection) -> RenderedSection:
+    """The section as printed: each field's and text box's text cut to the printed
+    cell's limit (``clip_for_print``), as the registers' cells are — WeasyPrint takes
+    minutes over a long unbroken text; the screen and the workbook keep the full text."""
+    lines = [
+        [
+            {**cell, "text": clip_for_print(cell["text"])} if "text" in cell else cell
+            for cell in line
+        ]
+        for line in section.lines
+    ]
+    return replace(section, lines=lines)
 
 
 def _cell_class(col: Column) -> str:

@@ -7,7 +7,7 @@ the footer signatures and notes. The engine turns one object into a ``RenderedDo
 that the print template, the Excel writer and the screen all read, so the faces cannot
 disagree and every label is written once, in the declaration::
 
-    @documents.register
+    @site.register
     class OrderDocument(Document):
         code = "5-8"
         title = "订货单"
@@ -27,17 +27,16 @@ selector (``list_register``), so it filters, sorts and pages with the register e
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Model, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ledger.engine.base import Family, Register, RegisterContext
+from ledger.engine.base import Access, Family, Register, RegisterContext
 from ledger.engine.columns import Column
 from ledger.engine.document_parts import (
     BLANK,
@@ -73,15 +72,27 @@ FILES_KEY = "files"  # the list's column of links to each document's PDF (and wo
 
 
 # --- the declaration --------------------------------------------------------------------
-class Document:
+class Document(Access):
     """The declaration of one document form; subclass and fill in.
 
     Required: ``code``, ``title``, ``family``, ``model``, ``can_open`` and ``queryset``
     (the selector of the objects a user may open). The permission protocol is the
-    registers': ``can_open``, ``can_export`` and ``can_print`` (the last two default to
-    ``can_open``); an object the user may not see answers 404, like a missing one.
+    registers' (``Access``): ``can_open``, ``can_export`` and ``can_print`` (the last two
+    default to ``can_open``), read by the views through ``allows(face, user)`` only: the
+    list is the open face, the PDF the print face, the workbook the export face. An object
+    the user may not see answers 404, like a missing one.
+
+    Documents live in the same ``site`` as the registers (``kind = "document"``), so the
+    index, the menus and the start-up checks list them in 表 order beside the registers.
     """
 
+    kind: ClassVar[str] = "document"
+    # Whether the family menu links the form's list (the customer card is reached from
+    # each customer's page and the register index instead).
+    in_menu: ClassVar[bool] = True
+    # The name in the register index and the export centre, where the printed title would
+    # be ambiguous (the customer card beside the register of customers); None: the title.
+    index_title: ClassVar[Any] = None
     code: ClassVar[str]
     title: ClassVar[str]
     family: ClassVar[Family]
@@ -107,15 +118,6 @@ class Document:
         return f"{self.code} {self.title}"
 
     # --- to override ------------------------------------------------------------------
-    def can_open(self, user: User) -> bool:
-        raise NotImplementedError
-
-    def can_export(self, user: User) -> bool:
-        return self.can_open(user)
-
-    def can_print(self, user: User) -> bool:
-        return self.can_open(user)
-
     def queryset(self, user: User) -> QuerySet:
         """The objects ``user`` may open: always a selector, never a bare manager."""
         raise NotImplementedError
@@ -187,13 +189,48 @@ class Document:
             obj=obj,
             title=self.title,
             header_lines=[
-                "　　".join(f"{f.label}：{f.text(obj) or BLANK}" for f in line.fields)
-                for line in self.header
+                "　　".join(_header_text(f, obj) for f in line.fields) for line in self.header
             ],
             parts=parts,
             footer=[(f.label, f.text(obj)) for f in self.footer],
             notes=list(self.notes),
         )
+
+    def paper_labels(self) -> dict[str, list]:
+        """What the form prints, in the terms of ``forms.json`` (checked at start-up):
+
+        - ``header``: the header lines' labels, and, on a form with a line table, the
+          labels of the field sections above the table (5-8: 企业名称, 电话 …);
+        - ``columns``: the line tables' columns (a group label before its sub-columns, then
+          the 合计 row's label), or, on a form without a table, every label of its body in
+          order: section titles, field labels, an amount's 大写/小写, every check-box option,
+          sign-off titles and boxes (5-14);
+        - ``footer``: the footer signatures, then the notes; ``groups``: group → sub-columns.
+        """
+        has_table = any(isinstance(p, LineTable) for p in self.body)
+        header = [f.label for line in self.header for f in line.fields]
+        columns: list[str] = []
+        groups: dict[str, int] = {}
+        table_seen = False
+        for part in self.body:
+            if isinstance(part, LineTable):
+                table_seen = True
+                columns += _table_labels(part, groups)
+            elif isinstance(part, Section) and has_table and not table_seen:
+                header += [item.label for item in part.items]
+            elif isinstance(part, Section):
+                columns += [part.title] if part.title else []
+                for item in part.items:
+                    columns += _item_labels(item)
+            elif isinstance(part, SignOffs):
+                columns += [part.title] if part.title else []
+                columns += [box.who for box in part.boxes]
+        return {
+            "header": header,
+            "columns": columns,
+            "footer": [f.label for f in self.footer] + list(self.notes),
+            "groups": groups,
+        }
 
     @property
     def list_register(self) -> Register:
@@ -203,6 +240,36 @@ class Document:
             register = _list_register_for(self)
             self._list_register = register
         return register
+
+
+def _header_text(field: Field, obj: Any) -> str:
+    """``编号：DH-0001``; a label that is a caption in itself (``单位：万元``) prints as it is."""
+    if "：" in field.label:
+        return field.label
+    return f"{field.label}：{field.text(obj) or BLANK}"
+
+
+def _table_labels(table: LineTable, groups: dict[str, int]) -> list[str]:
+    labels, previous = [], None
+    for column in table.columns:
+        if column.group and column.group != previous:
+            labels.append(column.group)
+            groups.setdefault(column.group, 0)
+        if column.group:
+            groups[column.group] += 1
+        labels.append(column.label)
+        previous = column.group
+    if table.totals and table.total_label not in labels:
+        labels.append(table.total_label)
+    return labels
+
+
+def _item_labels(item: Field | Checks | Amount | TextBox) -> list[str]:
+    if isinstance(item, Amount):
+        return [item.label, "大写", "小写"]
+    if isinstance(item, Checks):
+        return [item.label, *(label for _value, label in item.pairs())]
+    return [item.label]
 
 
 def _list_register_for(document: Document) -> Register:
@@ -238,52 +305,12 @@ def _list_register_for(document: Document) -> Register:
     return type(f"{type(document).__name__}List", (Register,), attrs)()
 
 
-class DocumentSite:
-    """All document forms, by code. Family apps add theirs from ``registers.py`` (or the
-    app's ``documents.py``), as registers are added to ``site``."""
-
-    def __init__(self):
-        self._registry: dict[str, Document] = {}
-
-    def register(self, document_class: type[Document]) -> type[Document]:
-        code = document_class.code
-        if code in self._registry:
-            raise ImproperlyConfigured(f"document {code} is declared twice")
-        for part in document_class.body:
-            if isinstance(part, LineTable):
-                keys = [c.key for c in part.columns]
-                if len(keys) != len(set(keys)):
-                    raise ImproperlyConfigured(f"document {code}: column keys must be unique")
-                if set(part.totals) - set(keys):
-                    raise ImproperlyConfigured(f"document {code}: a total names no column")
-        self._registry[code] = document_class()
-        return document_class
-
-    def unregister(self, code: str) -> None:
-        self._registry.pop(code, None)
-
-    def get(self, code: str) -> Document | None:
-        return self._registry.get(code)
-
-    def __iter__(self) -> Iterator[Document]:
-        return iter(self._registry.values())
-
-    def __contains__(self, code: str) -> bool:
-        return code in self._registry
-
-    def visible_to(self, user: User) -> list[Document]:
-        return [d for d in self if d.can_open(user)]
-
-
-documents = DocumentSite()
-
 __all__ = [
     "BLANK",
     "FILES_KEY",
     "Amount",
     "Checks",
     "Document",
-    "DocumentSite",
     "Field",
     "HeaderLine",
     "LineTable",
@@ -293,7 +320,6 @@ __all__ = [
     "SignOff",
     "SignOffs",
     "TextBox",
-    "documents",
     "print_context",
     "truncation_note",
 ]

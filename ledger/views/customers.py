@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET
 
 from ledger import submissions
 from ledger.documents import CustomerCard
-from ledger.engine.documents import documents
+from ledger.engine import site
 from ledger.forms import (
     ContactEditFormSet,
     ContactForm,
@@ -122,7 +122,7 @@ class CustomerCreateView(View):
 class CustomerDetailView(View):
     def get(self, request, pk):
         customer = get_customer_for(request.user, pk)
-        card = documents.get(CustomerCard.code)
+        card = site.get(CustomerCard.code, kind="document")
         events, events_note = card.lines("events", customer)
         service_records, service_note = card.lines("service", customer)
         changes, changes_note = card.lines("history", customer)

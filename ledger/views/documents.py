@@ -2,9 +2,11 @@
 (``/forms/<code>/``), one document as a PDF (``<pk>.pdf``) and, where the paper form is a
 table, as an Excel workbook (``<pk>.xlsx``).
 
-The form comes from the ``documents`` site (404 if unknown); the object comes through the
-document's own selector (404 for missing and forbidden alike); then the face's permission
-(``can_open`` / ``can_print`` / ``can_export``, 403).
+The form comes from the ``site`` (404 if unknown). The list checks the open face; one
+document is fetched through the form's own selector first (404 for a missing and a
+forbidden object alike, so nothing tells which objects exist), then its face — the PDF is
+the print face, the workbook the export face — as the declaration's ``allows(face, user)``
+says (403).
 """
 
 from __future__ import annotations
@@ -16,9 +18,9 @@ from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_GET
 from django_tables2 import RequestConfig
 
-from ledger.engine.base import RegisterContext
+from ledger.engine.base import Face, RegisterContext, site
 from ledger.engine.document_sheets import document_workbook
-from ledger.engine.documents import FILES_KEY, Document, documents, print_context
+from ledger.engine.documents import FILES_KEY, Document, print_context
 from ledger.engine.pdf import render_pdf
 from ledger.engine.tables import RegisterColumn, RegisterTable
 from ledger.views.registers import (
@@ -31,28 +33,43 @@ from ledger.views.registers import (
 
 
 def get_document(code: str) -> Document:
-    document = documents.get(code)
+    """The document form ``code``: 404 for an unknown one."""
+    document = site.get(code, kind="document")
     if document is None:
         raise Http404("no such document form")
     return document
 
 
-class FilesColumn(RegisterColumn):
-    """The links of one document: its PDF and, for table forms, its workbook."""
+def authorise(document: Document, face: Face, user) -> None:
+    """403 unless the declaration lets ``user`` see ``document`` in ``face``."""
+    if not document.allows(face, user):
+        raise PermissionDenied
 
-    def __init__(self, column, register, document: Document):
+
+class FilesColumn(RegisterColumn):
+    """The links of one document the user may take: its PDF (print face) and, for table
+    forms, its workbook (export face)."""
+
+    def __init__(self, column, register, document: Document, user):
         super().__init__(column, register)
         self.document = document
+        self.may_print = document.allows(Face.PRINT, user)
+        self.may_export = document.exports_excel and document.allows(Face.EXPORT, user)
 
     def render(self, value, record, table, bound_row):
         pk = record["pk"]
-        links = [
-            format_html(
-                '<a href="{}" target="_blank" rel="noopener">PDF</a>', self.document.pdf_url(pk)
+        links = []
+        if self.may_print:
+            links.append(
+                format_html(
+                    '<a href="{}" target="_blank" rel="noopener">PDF</a>',
+                    self.document.pdf_url(pk),
+                )
             )
-        ]
-        if self.document.exports_excel:
+        if self.may_export:
             links.append(format_html('<a href="{}">Excel</a>', self.document.xlsx_url(pk)))
+        if not links:
+            return "—"
         return format_html_join(" · ", "{}", ((link,) for link in links))
 
 
@@ -64,8 +81,7 @@ class DocumentListView(RegisterListView):
 
     def dispatch(self, request, *args, code: str, **kwargs):
         self.document = get_document(code)
-        if not self.document.can_open(request.user):
-            raise PermissionDenied
+        authorise(self.document, Face.OPEN, request.user)
         self.register = self.document.list_register
         self.register_context = RegisterContext(user=request.user, params=request.GET)
         return super(RegisterMixin, self).dispatch(request, *args, **kwargs)
@@ -74,7 +90,7 @@ class DocumentListView(RegisterListView):
         self.query = self.get_query()
         register, document = self.register, self.document
         attrs = {
-            col.key: FilesColumn(col, register, document)
+            col.key: FilesColumn(col, register, document, self.request.user)
             if col.key == FILES_KEY
             else RegisterColumn(col, register)
             for col in self.query.columns
@@ -101,8 +117,7 @@ class DocumentListView(RegisterListView):
 def document_pdf(request, code: str, pk: str):
     document = get_document(code)
     obj = document.get_object(request.user, pk)
-    if not document.can_print(request.user):
-        raise PermissionDenied
+    authorise(document, Face.PRINT, request.user)
     rendered = document.render(obj)
     pdf = render_pdf("print/document.html", print_context(rendered, user=request.user))
     return pdf_response(pdf, f"{document.object_title(obj)}.pdf")
@@ -114,8 +129,7 @@ def document_xlsx(request, code: str, pk: str):
     if not document.exports_excel:
         raise Http404("this form is not a table")
     obj = document.get_object(request.user, pk)
-    if not document.can_export(request.user):
-        raise PermissionDenied
+    authorise(document, Face.EXPORT, request.user)
     workbook = document_workbook(document.render(obj))
     return xlsx_response(workbook, f"{document.object_title(obj)}.xlsx")
 

@@ -17,7 +17,7 @@ from django_tables2 import RequestConfig, SingleTableMixin
 
 from ledger.catalog import paper_forms
 from ledger.engine import Face, site
-from ledger.engine.base import RegisterContext
+from ledger.engine.base import RegisterContext, form_sort_key
 from ledger.engine.excel import new_workbook, save_to_tempfile, write_register
 from ledger.engine.pdf import render_pdf
 from ledger.engine.printing import register_print_context
@@ -169,8 +169,10 @@ class RegisterPrintView(RegisterMixin, View):
 
 
 class RegisterIndexView(TemplateView):
-    """Every 表 of FORMS.md with its code, by family in 表 order, and the registry's own
-    registers; a form links where it is built and the user's role may open it."""
+    """Every 表 of FORMS.md with its code, by family in 表 order, and the site's own
+    registers and documents (the customer card); a form links where it is declared and the
+    user's role may open it (a document: its list at ``/forms/<code>/``); a form not
+    declared yet says so (尚未启用)."""
 
     template_name = "registers/index.html"
 
@@ -178,15 +180,16 @@ class RegisterIndexView(TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         families = {spec.family: [] for spec in site.ordered_families()}
-        for register in site:
-            if not register.is_form and register.family in families:
-                families[register.family].append(
+        for declaration in site.declarations():
+            if not declaration.is_form and declaration.family in families:
+                families[declaration.family].append(
                     {
                         "code": "",
-                        "title": register.title,
-                        "kind": register.kind,
-                        "url": register.get_absolute_url()
-                        if register.allows(Face.OPEN, user)
+                        "sort_key": declaration.sort_key,
+                        "title": getattr(declaration, "index_title", None) or declaration.title,
+                        "kind": declaration.kind,
+                        "url": declaration.get_absolute_url()
+                        if declaration.allows(Face.OPEN, user)
                         else None,
                         "available": True,
                     }
@@ -199,6 +202,7 @@ class RegisterIndexView(TemplateView):
             entries.append(
                 {
                     "code": form.code,
+                    "sort_key": form_sort_key(form.code),
                     "title": form.title,
                     "kind": form.kind,
                     "url": declaration.get_absolute_url()
@@ -208,13 +212,16 @@ class RegisterIndexView(TemplateView):
                 }
             )
         context["families"] = [
-            (family.value, family.label, entries) for family, entries in families.items()
+            (family.value, family.label, sorted(entries, key=lambda e: e["sort_key"]))
+            for family, entries in families.items()
         ]
         return context
 
 
 class ExportCenterView(TemplateView):
-    """报表导出: the month's workbook for admins, and every register's Excel and PDF."""
+    """报表导出: the month's workbook for admins, every register's Excel and PDF, and every
+    document form whose documents the user may print or export (one file per document,
+    from the form's list)."""
 
     template_name = "registers/exports.html"
 
@@ -226,11 +233,15 @@ class ExportCenterView(TemplateView):
         context["can_export_month"] = user.is_admin
         context["registers"] = [
             {
-                "register": register,
-                "export": register.allows(Face.EXPORT, user),
-                "print": register.allows(Face.PRINT, user),
+                "register": declaration,
+                "title": getattr(declaration, "index_title", None) or declaration.title,
+                "document": declaration.kind == "document",
+                "export": declaration.allows(Face.EXPORT, user)
+                and getattr(declaration, "exports_excel", True),
+                "print": declaration.allows(Face.PRINT, user),
             }
-            for register in site.visible_to(user)
+            for declaration in site.declarations()
+            if declaration.allows(Face.OPEN, user)
         ]
         return context
 

@@ -237,7 +237,7 @@ class AnnualPlanForm(Document):
     header = (
         HeaderLine(
             Field("填表日期", lambda d: datetime.date(2026, 1, 5), kind=Kind.DATE),
-            Field("单位", lambda d: "万元"),
+            Field("单位：万元"),
         ),
     )
     body = (

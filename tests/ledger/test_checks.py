@@ -1,5 +1,7 @@
-"""``manage.py check`` reports a broken register declaration, one rule at a time."""
+"""``manage.py check`` reports a broken register or document declaration, one rule at a
+time."""
 
+import dataclasses
 import datetime
 import io
 from zoneinfo import ZoneInfo
@@ -11,13 +13,26 @@ from django.core.management.base import SystemCheckError
 from django.http import QueryDict
 from openpyxl import load_workbook
 
-from ledger.engine import Column, Family, HeaderField, Kind, Register, site
+from ledger.engine import (
+    Checks,
+    Column,
+    Document,
+    Family,
+    Field,
+    HeaderField,
+    HeaderLine,
+    Kind,
+    LineTable,
+    Register,
+    site,
+)
 from ledger.engine.base import RegisterContext
 from ledger.engine.excel import new_workbook, write_register
 from ledger.engine.query import run_query
 from ledger.models import Customer, Product
 from ledger.registers import ProductRegister
 from tests.factories import CustomerFactory
+from tests.ledger.document_proofs import PROOFS, AnnualPlanForm, ContractReviewForm, OrderForm
 
 COLUMNS_57 = ProductRegister.columns
 
@@ -176,6 +191,167 @@ def test_a_form_in_the_wrong_family(swap):
 def test_a_month_field_that_is_no_date(swap):
     swap(declare(month_field="name"))
     assert ids(run_checks(tags=["ledger"])) == ["ledger.E112"]
+
+
+# --- documents: the same rules, and the labels of their own layout --------------------
+
+
+def redeclare(document_class, **attrs):
+    """A copy of a proof document with ``attrs`` changed."""
+    return type(document_class.__name__, (document_class,), attrs)
+
+
+def replace_part(parts, index, part):
+    return (*parts[:index], part, *parts[index + 1 :])
+
+
+ORDER_TABLE = OrderForm.body[1]
+PLAN_TABLE = AnnualPlanForm.body[0]
+
+
+def order_table(**changes):
+    return redeclare(
+        OrderForm, body=(OrderForm.body[0], dataclasses.replace(ORDER_TABLE, **changes))
+    )
+
+
+def test_the_document_proofs_and_the_customer_card_pass(swap):
+    for proof in PROOFS:
+        swap(proof)
+    assert [d.code for d in site.documents()] == ["customer", "5-2", "5-8", "5-14"]
+    assert (
+        ids(run_checks(tags=["ledger"]), "ledger.") == []
+        or ids(run_checks(tags=["ledger"]), "ledger.E") == []
+    )
+    assert ids(run_checks(tags=["ledger"]), "ledger.W1") == []
+
+
+def test_manage_py_check_fails_on_a_broken_document(swap):
+    swap(redeclare(OrderForm, title="订购单"))
+    with pytest.raises(SystemCheckError, match=r"ledger\.E105"):
+        call_command("check", stdout=io.StringIO(), stderr=io.StringIO())
+
+
+def test_a_document_without_its_selector(swap):
+    class NoSelector(Document):
+        code = "5-8"
+        title = "订货单"
+        family = Family.SALES
+        model = Customer
+        paper_labels = lambda self: {}  # noqa: E731  (only the selector is wrong)
+
+        def can_open(self, user):
+            return True
+
+    swap(NoSelector)
+    assert ids(run_checks(tags=["ledger"])) == ["ledger.E113"]
+
+
+def test_a_document_line_table_with_repeated_keys(swap):
+    columns = (*ORDER_TABLE.columns[:-1], Column("总价", "price", kind=Kind.MONEY))
+    swap(order_table(columns=columns, totals=("qty",)))
+    assert ids(run_checks(tags=["ledger"])) == ["ledger.E103"]
+
+
+def test_a_document_total_that_names_no_column(swap):
+    swap(order_table(totals=("qty", "sum")))
+    messages = run_checks(tags=["ledger"])
+    assert ids(messages) == ["ledger.E114"]
+    assert "['sum']" in messages[0].msg
+
+
+def test_a_register_code_declared_as_a_document(swap):
+    swap(redeclare(OrderForm, code="5-7", title="产品记录表", paper_labels=lambda self: {}))
+    assert ids(run_checks(tags=["ledger"])) == ["ledger.E106"]
+
+
+def test_a_document_title_not_as_on_paper(swap):
+    swap(redeclare(OrderForm, title="订购单"))
+    assert ids(run_checks(tags=["ledger"])) == ["ledger.E105"]
+
+
+def test_a_document_in_the_wrong_family(swap):
+    swap(redeclare(ContractReviewForm, family=Family.SALES))
+    assert ids(run_checks(tags=["ledger"])) == ["ledger.E111"]
+
+
+def test_a_document_line_column_not_as_on_paper(swap):
+    columns = (*ORDER_TABLE.columns[:-1], Column("金额", "amount", kind=Kind.MONEY))
+    swap(order_table(columns=columns))
+    assert ids(run_checks(tags=["ledger"])) == ["ledger.E107"]
+
+
+def test_a_document_line_table_without_its_total_row(swap):
+    swap(order_table(totals=()))  # the paper's 合计 row is missing
+    assert ids(run_checks(tags=["ledger"])) == ["ledger.E107"]
+
+
+def test_a_document_section_label_not_as_on_paper(swap):
+    section = ContractReviewForm.body[0]
+    version = section.items[2]
+    options = (("tender", "标书要求"), ("customer", "客户版本"), ("company", "公司合同"))
+    items = replace_part(section.items, 2, dataclasses.replace(version, options=options))
+    body = replace_part(ContractReviewForm.body, 0, dataclasses.replace(section, items=items))
+    swap(redeclare(ContractReviewForm, body=body))
+    messages = run_checks(tags=["ledger"])
+    assert ids(messages) == ["ledger.E107"]
+    assert "公司合同" in messages[0].msg
+
+
+def test_a_document_header_not_as_on_paper(swap):
+    swap(redeclare(OrderForm, header=(HeaderLine(Field("编号")),)))
+    assert ids(run_checks(tags=["ledger"])) == ["ledger.E108"]
+
+
+def test_a_document_field_section_above_its_table_is_header(swap):
+    section = dataclasses.replace(OrderForm.body[0], items=OrderForm.body[0].items[:3])
+    swap(redeclare(OrderForm, body=(section, ORDER_TABLE)))  # 负责人 is missing
+    assert ids(run_checks(tags=["ledger"])) == ["ledger.E108"]
+
+
+def test_a_document_footer_not_as_on_paper(swap):
+    swap(redeclare(OrderForm, footer=(Field("承办人"),)))
+    assert ids(run_checks(tags=["ledger"])) == ["ledger.E109"]
+
+
+def test_document_notes_not_as_on_paper(swap):
+    swap(redeclare(ContractReviewForm, notes=ContractReviewForm.notes[:-1]))
+    assert ids(run_checks(tags=["ledger"])) == ["ledger.E109"]
+
+
+def test_a_document_group_over_the_wrong_columns(swap):
+    # 合计 over 数量 only: the labels still read 合计 数量 金额, but the group is wrong.
+    columns = tuple(
+        dataclasses.replace(c, group=None) if c.key == "total_amount" else c
+        for c in PLAN_TABLE.columns
+    )
+    swap(redeclare(AnnualPlanForm, body=(dataclasses.replace(PLAN_TABLE, columns=columns),)))
+    messages = run_checks(tags=["ledger"])
+    assert ids(messages) == ["ledger.E110"]
+
+
+def test_a_document_reads_its_labels_in_the_terms_of_forms_json():
+    labels = ContractReviewForm().paper_labels()
+    assert labels["columns"][:8] == [
+        "签约单位",
+        "合同金额",
+        "大写",
+        "小写",
+        "合同版本",
+        "标书要求",
+        "客户版本",
+        "公司格式合同",
+    ]
+    assert isinstance(ContractReviewForm.body[0].items[2], Checks)
+    assert OrderForm().paper_labels()["header"] == [
+        "编号",
+        "日期",
+        "企业名称",
+        "电话",
+        "地址",
+        "负责人",
+    ]
+    assert isinstance(ORDER_TABLE, LineTable)
 
 
 # --- a date column over a moment prints the local date, in the list and in Excel -------

@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import time
 from decimal import Decimal
 
 import pytest
@@ -11,12 +12,14 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from ledger.documents import CARD_LIMIT
-from ledger.engine import Amount, Checks, Column, Document, Family, LineTable, documents
-from ledger.engine.documents import DocumentSite
-from ledger.models import Customer, CustomerEvent, EventKind
-from tests.factories import ContactFactory, CustomerFactory, ServiceRecordFactory
+from ledger.engine import Amount, Checks, Document, Family, RegisterSite, site
+from ledger.engine.documents import print_context
+from ledger.engine.printing import PRINT_CELL_MAX_CHARS
+from ledger.models import Contact, Customer, CustomerEvent, EventKind, ServiceRecord
+from tests.factories import ContactFactory, CustomerFactory, EventFactory, ServiceRecordFactory
 from tests.formcheck import labels_in_order, pdf_text
 from tests.ledger.pdf_reading import reading_text
+from tests.ledger.test_limits import _fill
 
 CARD_LABELS = [
     "客户台账",
@@ -182,36 +185,22 @@ def test_a_card_pdf_costs_a_fixed_number_of_queries(org, login, card_customer):
     assert count() == few
 
 
-class _Broken(Document):
-    code = "x-1"
-    title = "测试单"
-    family = Family.SALES
-    model = Customer
-    body = (
-        LineTable(
-            None,
-            rows=lambda obj: [],
-            columns=(Column("数量", "qty"),),
-            totals=("amount",),
-        ),
-    )
-
-
-def test_declarations_are_checked_when_registered():
-    site = DocumentSite()
-    with pytest.raises(ImproperlyConfigured, match="total"):
-        site.register(_Broken)
-
+def test_a_document_registers_in_the_site_once():
     class Twice(Document):
         code = "x-2"
         title = "测试单"
         family = Family.SALES
         model = Customer
 
-    site.register(Twice)
+    own = RegisterSite()
+    own.register(Twice)
     with pytest.raises(ImproperlyConfigured, match="twice"):
-        site.register(Twice)
-    assert "customer" in documents  # the customer card comes with the ledger app
+        own.register(Twice)
+    assert own.get("x-2", kind="document").title == "测试单"
+    assert own.get("x-2") is None  # not a register
+    assert list(own) == [] and [d.code for d in own.documents()] == ["x-2"]
+    # The customer card comes with the ledger app, in the same site as the registers.
+    assert site.get("customer", kind="document").kind == "document"
 
 
 def test_an_amount_prints_in_words_and_figures_and_never_fails():
@@ -228,3 +217,64 @@ def test_a_check_box_line_prints_every_option():
     assert line.text({"预付款", "qa"}) == "■预付款　□验收款　■质保金"
     assert line.text(None) == "□预付款　□验收款　□质保金"
     assert line.text("验收款") == "□预付款　■验收款　□质保金"
+
+
+@pytest.fixture
+def maxed_customer(org):
+    """A customer whose every text is at its maximum (2,000 characters for the long
+    texts), with two contacts, three events and three service records at theirs."""
+    customer = CustomerFactory(
+        **_fill(Customer, owner=org.sales1, category="key", credit_rating="A")
+    )
+    for kind in ("primary", "secondary"):
+        ContactFactory(customer=customer, **_fill(Contact, kind=kind))
+    for day in (1, 2, 3):
+        on = datetime.date(2026, 11, day)
+        EventFactory(customer=customer, **_fill(CustomerEvent, kind="meeting", occurred_on=on))
+        ServiceRecordFactory(
+            customer=customer,
+            **_fill(ServiceRecord, kind="complaint", received_on=on, handler=org.sales1),
+        )
+    assert len(customer.risk_warning) == 2000
+    return customer
+
+
+def test_printed_card_cells_are_clipped_as_the_registers_are(org, maxed_customer):
+    card = site.get("customer", kind="document")
+    rendered = card.render(maxed_customer)
+    context = print_context(rendered, user=org.sales1)
+    cells = [
+        cell["text"]
+        for p in context["parts"]
+        if p["kind"] == "section"
+        for line in p["part"].lines
+        for cell in line
+    ]
+    cells += [
+        text
+        for p in context["parts"]
+        if p["kind"] == "table"
+        for row in p["rows"]
+        for text, _css in row
+    ]
+    assert max(len(text) for text in cells) == PRINT_CELL_MAX_CHARS
+    assert "宽" * (PRINT_CELL_MAX_CHARS - 1) + "…" in cells  # e.g. 风险预警, 投诉内容
+    # The screen and the workbook read the rendered document: the full text stays there.
+    risk = next(
+        c for s in rendered.sections for line in s.lines for c in line if c["label"] == "风险预警"
+    )
+    assert len(risk["text"]) == 2000
+
+
+def test_a_card_with_every_field_at_its_maximum_prints_in_seconds(org, login, maxed_customer):
+    client = login(org.sales1)
+    cpu = time.process_time()
+    response = client.get(f"/forms/customer/{maxed_customer.pk}.pdf")
+    cpu = time.process_time() - cpu
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    # Unclipped, the texts took over 5 s of processor time here; clipped, about 2 s.
+    assert cpu < 4, cpu
+    text = "".join(pdf_text(response.content).split())
+    # Risk texts, event details, complaints and results: each cut and marked "…".
+    assert text.count("宽…") >= 9, text.count("宽…")
+    assert "宽" * 1000 not in text

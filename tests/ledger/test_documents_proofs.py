@@ -18,7 +18,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
-from ledger.engine import documents
+from ledger.engine import site
 from tests.factories import CustomerFactory, ProductFactory
 from tests.formcheck import labels_in_order
 from tests.ledger.document_proofs import NOTES_5_14, PROOFS
@@ -30,10 +30,10 @@ CHECK_FORM = Path("/work/shared/tools/check_form.py")
 @pytest.fixture
 def proofs(db):
     for declaration in PROOFS:
-        documents.register(declaration)
+        site.register(declaration)
     yield
     for declaration in PROOFS:
-        documents.unregister(declaration.code)
+        site.unregister(declaration.code)
 
 
 def squash(text: str) -> str:
@@ -86,7 +86,7 @@ def test_5_8_order_prints_lines_total_blank_rows_and_signatures(proofs, org, log
     assert f"DH-2026-{customer.pk:04d}" in flat and "订货客户有限公司" in flat and "李总" in flat
     run_check_form("5-8", response.content, ".pdf")
     # The paper's eight lines: three filled, five blank, then the 合计 row.
-    rendered = documents.get("5-8").render(customer)
+    rendered = site.get("5-8", kind="document").render(customer)
     table = rendered.table("lines")
     assert (table.shown, table.blank_rows) == (3, 5)
     assert table.total_row == ["合计", "", "", "6", "", "603.00"]

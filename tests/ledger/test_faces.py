@@ -1,6 +1,7 @@
-"""Role × form × face, generated from the declarations: every register of the site, every
-role of the demo organisation, every face (list, Excel, PDF). A face the declaration
-refuses answers 403; a face it allows answers 200."""
+"""Role × form × face, generated from the declarations: every register and every document
+of the site, every role of the demo organisation, every face (list, Excel, PDF). A face the
+declaration refuses answers 403; a face it allows answers 200; a document the role may not
+see answers 404 whatever the face."""
 
 import io
 
@@ -11,6 +12,7 @@ from ledger.engine import Face, site
 from tests.conftest import ROLES
 from tests.factories import CustomerFactory, ProductFactory, ServiceRecordFactory
 from tests.ledger.declarations import ViewOnlyProducts, declared
+from tests.ledger.document_proofs import PROOFS, AnnualPlanForm
 
 FACES = {Face.OPEN: "", Face.EXPORT: "export.xlsx", Face.PRINT: "print.pdf"}
 SALES_SIDE = frozenset(
@@ -121,3 +123,121 @@ def test_the_shared_ledger_shows_the_shared_columns_only(org, rows, client):
     assert [c.label for c in public] == ["序号", "客户名称", "客户类别", "负责人", "最近联系"]
     personal = client.get("/registers/customers/?scope=personal").context["query"].columns
     assert len(personal) == 15
+
+
+# --- Documents ------------------------------------------------------------------------
+DOCUMENT_FACES = {Face.OPEN: "list", Face.PRINT: "pdf", Face.EXPORT: "xlsx"}
+MANAGERS_AND_UP = frozenset({"admin", "gm", "manager1", "manager2"})
+
+
+class ViewOnlyPlan(AnnualPlanForm):
+    """表5-2's shape: opened and printed by managers and up, exported by admins only."""
+
+    code = "plan-view-only"
+    title = "年度销售计划表（只读）"
+
+    def can_export(self, user):
+        return user.is_admin
+
+
+DOCUMENTS = (*PROOFS, ViewOnlyPlan)
+DOCUMENT_POLICY = {
+    "customer": dict.fromkeys(Face, OWNERS_AND_UP),
+    "5-8": dict.fromkeys(Face, OWNERS_AND_UP),
+    "5-14": dict.fromkeys(Face, OWNERS_AND_UP),
+    "5-2": dict.fromkeys(Face, MANAGERS_AND_UP),
+    "plan-view-only": {
+        Face.OPEN: MANAGERS_AND_UP,
+        Face.PRINT: MANAGERS_AND_UP,
+        Face.EXPORT: {"admin"},
+    },
+}
+
+
+@pytest.fixture
+def papers(org):
+    """A customer of each salesperson (two departments) and products for the lines."""
+    for owner in (org.sales1, org.sales2, org.sales3):
+        CustomerFactory(owner=owner)
+    ProductFactory.create_batch(2)
+
+
+def document_urls(document, user):
+    """(url, face, expected status) for one document form and one user: the list, and the
+    PDF and workbook of the first object the user may see and of one the user may not."""
+    allowed = {face: document.allows(face, user) for face in Face}
+    urls = [(document.get_absolute_url(), Face.OPEN, 200 if allowed[Face.OPEN] else 403)]
+    visible = document.queryset(user).order_by("pk")
+    seen = visible.first()
+    hidden = document.model.objects.exclude(pk__in=visible.values("pk")).order_by("pk").first()
+    for obj, may_see in ((seen, True), (hidden, False)):
+        if obj is None:
+            continue
+        urls.append(
+            (
+                document.pdf_url(obj.pk),
+                Face.PRINT,
+                (200 if allowed[Face.PRINT] else 403) if may_see else 404,
+            )
+        )
+        xlsx = f"/forms/{document.code}/{obj.pk}.xlsx"
+        if not document.exports_excel:
+            urls.append((xlsx, Face.EXPORT, 404))  # not a table form: no workbook at all
+        else:
+            urls.append(
+                (xlsx, Face.EXPORT, (200 if allowed[Face.EXPORT] else 403) if may_see else 404)
+            )
+    return urls
+
+
+def test_the_document_declarations_say_what_the_policy_says(org):
+    with declared(*DOCUMENTS):
+        assert sorted(d.code for d in site.documents()) == sorted(DOCUMENT_POLICY)
+        for document in site.documents():
+            faces = {
+                face: {role for role in ROLES if document.allows(face, getattr(org, role))}
+                for face in Face
+            }
+            assert faces == DOCUMENT_POLICY[document.code], document.code
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_document_every_face_for_every_role(org, papers, client, role):
+    user = getattr(org, role)
+    client.force_login(user)
+    failures, tried = [], set()
+    with declared(*DOCUMENTS):
+        for document in site.documents():
+            for url, face, expected in document_urls(document, user):
+                status = client.get(url).status_code
+                tried.add((document.code, face, expected))
+                if status != expected:
+                    failures.append(f"{url} ({face}): {status}, expected {expected}")
+    assert not failures, "\n".join(failures)
+    # Every form's list was tried, and every object face the role may take.
+    assert {(code, Face.OPEN) for code, face, _ in tried if face == Face.OPEN} == {
+        (code, Face.OPEN) for code in DOCUMENT_POLICY
+    }
+    for code, faces in DOCUMENT_POLICY.items():
+        if role in faces[Face.PRINT]:
+            assert (code, Face.PRINT, 200) in tried, code
+    if role in ("sales1", "manager1"):  # they see some customers and not others
+        assert ("customer", Face.PRINT, 404) in tried
+        assert ("customer", Face.EXPORT, 404) in tried
+
+
+def test_a_role_that_may_open_a_document_but_not_export_it_is_refused(org, papers, client):
+    client.force_login(org.manager1)
+    with declared(ViewOnlyPlan):
+        own = org.manager1.department_id
+        page = client.get("/forms/plan-view-only/")
+        assert page.status_code == 200
+        html = page.content.decode()
+        assert f"/forms/plan-view-only/{own}.pdf" in html
+        assert f"/forms/plan-view-only/{own}.xlsx" not in html
+        assert client.get(f"/forms/plan-view-only/{own}.pdf").status_code == 200
+        assert client.get(f"/forms/plan-view-only/{own}.xlsx").status_code == 403
+        other = org.manager2.department_id
+        assert client.get(f"/forms/plan-view-only/{other}.xlsx").status_code == 404
+        client.force_login(org.admin)
+        assert client.get(f"/forms/plan-view-only/{own}.xlsx").status_code == 200

@@ -11,6 +11,7 @@ from ledger.engine import Family, site
 from tests.conftest import ROLES
 from tests.factories import CustomerFactory, ProductFactory
 from tests.ledger.declarations import declared, product_form
+from tests.ledger.document_proofs import PROOFS
 
 NAV = re.compile(r'<nav id="mainnav".*?</nav>', re.S)
 HREF = re.compile(r'href="([^"]+)"')
@@ -121,3 +122,75 @@ def test_family_urls_are_mounted_from_their_apps():
         getattr(p, "app_name", None) for p in get_resolver().url_patterns if hasattr(p, "app_name")
     }
     assert {"sales", "contracts", "visits"} <= mounted
+
+
+def sales_index(client, family="sales"):
+    index = client.get("/registers/").context["families"]
+    return next(entries for key, _label, entries in index if key == family)
+
+
+def test_document_forms_join_menus_index_and_exports_in_form_order(org, client):
+    forms = [product_form("5-3", "月份销售计划"), product_form("5-11", "月份销售实绩统计表")]
+    client.force_login(org.admin)
+    with declared(*forms, *PROOFS):
+        # 5-2 and 5-8 are documents, 5-3, 5-7 and 5-11 registers: one 表 order.
+        assert menu(client)["销售台账"] == [
+            "表5-2 年度销售计划表",
+            "表5-3 月份销售计划",
+            "表5-7 产品记录表",
+            "表5-8 订货单",
+            "表5-11 月份销售实绩统计表",
+        ]
+        assert menu(client)["合同台账"] == ["表5-14 销售合同评审表"]
+        sales = sales_index(client)
+        assert [e["code"] for e in sales] == [f"5-{n}" for n in range(2, 14)]
+        linked = {e["code"]: e["url"] for e in sales if e["url"]}
+        assert linked == {
+            "5-2": "/forms/5-2/",
+            "5-3": "/registers/5-3/",
+            "5-7": "/registers/5-7/",
+            "5-8": "/forms/5-8/",
+            "5-11": "/registers/5-11/",
+        }
+        assert {e["code"]: e["kind"] for e in sales}["5-8"] == "document"
+        contracts = sales_index(client, "contracts")
+        assert [e["code"] for e in contracts if e["url"]] == ["5-14"]
+        page = client.get("/exports/")
+        listed = [entry["register"].code for entry in page.context["registers"]]
+        in_order = ["customers", "service", "customer", "5-2", "5-3", "5-7", "5-8", "5-11"]
+        assert listed == [*in_order, "5-14"]
+        html = page.content.decode()
+        assert 'href="/forms/5-8/"' in html and "/forms/5-8/export.xlsx" not in html
+        assert "每份单据的 PDF · Excel（在列表中下载）" in html  # 5-2 and the card
+        assert "每份单据的 PDF（在列表中下载）" in html  # 5-8 is no table: no workbook
+
+
+def test_documents_not_declared_yet_stay_out_of_menus_and_say_so_in_the_index(org, client):
+    client.force_login(org.admin)
+    assert "表5-8 订货单" not in menu(client).get("销售台账", [])
+    sales = sales_index(client)
+    order = next(e for e in sales if e["code"] == "5-8")
+    assert order == {
+        "code": "5-8",
+        "sort_key": (1, 5, 8),
+        "title": "订货单",
+        "kind": "document",
+        "url": None,
+        "available": False,
+    }
+    assert "尚未启用" in client.get("/registers/").content.decode()
+
+
+def test_the_customer_card_is_in_the_index_under_customers_not_in_the_menu(org, client):
+    client.force_login(org.sales1)
+    customers = sales_index(client, "customers")
+    assert [(e["title"], e["kind"], e["url"]) for e in customers] == [
+        ("客户台账", "register", "/registers/customers/"),
+        ("客户服务台账", "register", "/registers/service/"),
+        ("客户台账（每户一份）", "document", "/forms/customer/"),
+    ]
+    assert "/forms/customer/" not in nav_links(client)
+    # A role that may not open the card sees it listed, without a link.
+    client.force_login(org.assistant1)
+    card = next(e for e in sales_index(client, "customers") if e["kind"] == "document")
+    assert card["url"] is None
