@@ -624,12 +624,23 @@ class Generator:
                         email(rng) if rng.random() < 0.5 else "",
                         phone_key(phone),
                         str(i + 1),
+                        "1",
                     )
                 )
                 + "\n"
             )
 
-    CONTACT_COLUMNS = ["id", "kind", "name", "title", "phone", "email", "phone_key", "customer_id"]
+    CONTACT_COLUMNS = [
+        "id",
+        "kind",
+        "name",
+        "title",
+        "phone",
+        "email",
+        "phone_key",
+        "customer_id",
+        "version",
+    ]
 
     def event_rows(self):
         rng = self.rng("event-rows")
@@ -693,6 +704,7 @@ class Generator:
                         str(self.owner[i]),
                         str(i + 1),
                         str(rng.choice(handlers) if rng.random() < 0.6 else self.owner[i]),
+                        "1",
                     )
                 )
                 + "\n"
@@ -711,6 +723,7 @@ class Generator:
         "created_by_id",
         "customer_id",
         "handler_id",
+        "version",
     ]
 
 
