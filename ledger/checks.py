@@ -85,9 +85,8 @@ def check_declaration(declaration) -> list[CheckMessage]:
     problems: list[CheckMessage] = []
 
     def error(msg: str, id_: str, hint: str | None = None) -> None:
-        problems.append(
-            Error(f"{declaration.code} {declaration.title}: {msg}", hint, declaration, id_)
-        )
+        # The message is printed after the declaration (its code and title).
+        problems.append(Error(msg, hint, declaration, id_))
 
     model = getattr(declaration, "model", None)
     columns = tuple(getattr(declaration, "columns", ()))
@@ -98,7 +97,7 @@ def check_declaration(declaration) -> list[CheckMessage]:
                 continue  # a declared expression: the database computes it
             paths = [column.field] if column.field else []
             paths += list(column.needs) + list(column.sort_fields)
-            for path in paths:
+            for path in dict.fromkeys(paths):  # each path once
                 name = path.lstrip("-")
                 if name.split("__")[0] in annotations:
                     continue
@@ -132,8 +131,8 @@ def check_declaration(declaration) -> list[CheckMessage]:
     if declaration.family not in site.families:
         problems.append(
             Warning(
-                f"{declaration.code} {declaration.title}: family {declaration.family!r} is "
-                "not declared by any app: the form is in no menu.",
+                f"family {declaration.family!r} is not declared by any app: the form is in "
+                "no menu.",
                 hint="Call site.add_family(...) in the family app's registers.py.",
                 obj=declaration,
                 id="ledger.W101",
@@ -187,16 +186,16 @@ def _check_against_paper(declaration, error) -> list[CheckMessage]:
         )
     labels = paper_labels(declaration)
     expected = {
-        "columns": (form.columns, "ledger.E107"),
-        "header": (form.header, "ledger.E108"),
-        "footer": (form.footer, "ledger.E109"),
+        "columns": (form.columns, "ledger.E107", "column"),
+        "header": (form.header, "ledger.E108", "header field"),
+        "footer": (form.footer, "ledger.E109", "footer"),
     }
-    for part, (paper, id_) in expected.items():
+    for part, (paper, id_, name) in expected.items():
         if part not in labels:
             continue
         declared = [normalise(label) for label in labels[part]]
         if declared != [normalise(label) for label in paper]:
-            error(f"{part} labels {list(labels[part])} differ from the paper's {list(paper)}.", id_)
+            error(f"{name} labels {list(labels[part])} differ from the paper's {list(paper)}.", id_)
     if "groups" in labels and dict(labels["groups"]) != form.groups:
         error(
             f"groups {dict(labels['groups'])} differ from the paper's {form.groups}.", "ledger.E110"
