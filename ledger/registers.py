@@ -136,12 +136,7 @@ class CustomerRegister(Register):
         return None
 
     def actions(self, user):
-        actions = []
-        if can_create_customer(user):
-            actions.append((_("New customer"), reverse("customer-create")))
-        if can_hand_over(user):
-            actions.append((_("Hand over customers"), reverse("customer-handover")))
-        return actions
+        return customer_links(user)
 
     def variants(self, context):
         scope = self.scope(context)

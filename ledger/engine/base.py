@@ -70,6 +70,15 @@ class Access:
     def sort_key(self) -> tuple:
         return form_sort_key(self.code)
 
+    @property
+    def is_form(self) -> bool:
+        """Declarations numbered 表5-x print with their code."""
+        return self.code[:1].isdigit()
+
+    @property
+    def code_label(self) -> str:
+        return f"表{self.code}" if self.is_form else ""
+
     def can_open(self, user: User) -> bool:
         raise NotImplementedError
 
@@ -221,15 +230,6 @@ class Register(Access):
         return self.title
 
     # --- derived ----------------------------------------------------------------------
-    @property
-    def is_form(self) -> bool:
-        """Registers numbered 表5-x print with their code."""
-        return self.code[:1].isdigit()
-
-    @property
-    def code_label(self) -> str:
-        return f"表{self.code}" if self.is_form else ""
-
     def get_absolute_url(self) -> str:
         return reverse("register-list", args=[self.code])
 

@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from ledger.engine.base import Access
-from ledger.engine.columns import Column, HeaderCell, Kind, format_value, header_grid
+from ledger.engine.columns import Column, HeaderCell, format_value, header_grid
 from ledger.engine.document_parts import (
     CHECKED,
     UNCHECKED,
@@ -23,7 +23,7 @@ from ledger.engine.document_parts import (
     Section,
     SignOffs,
 )
-from ledger.engine.printing import clip_for_print
+from ledger.engine.printing import cell_class, clip_for_print
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -237,7 +237,7 @@ def print_context(rendered: RenderedDocument, *, user: User) -> dict[str, Any]:
         tables[id(table)] = {
             "header_rows": paper_header(table.columns),
             "widths": [round(100 * c.display_width / total, 2) for c in table.columns],
-            "classes": [_cell_class(c) for c in table.columns],
+            "classes": [cell_class(c) for c in table.columns],
         }
     parts = []
     for part in rendered.parts:
@@ -294,11 +294,3 @@ def _clipped_section(section: RenderedSection) -> RenderedSection:
         for line in section.lines
     ]
     return replace(section, lines=lines)
-
-
-def _cell_class(col: Column) -> str:
-    if col.is_numeric:
-        return "num"
-    if col.kind in (Kind.DATE, Kind.DATETIME):
-        return "date"
-    return ""

@@ -145,14 +145,6 @@ class Document(Access):
         return f"{self.title}-{obj}"
 
     # --- derived ----------------------------------------------------------------------
-    @property
-    def is_form(self) -> bool:
-        return self.code[:1].isdigit()
-
-    @property
-    def code_label(self) -> str:
-        return f"表{self.code}" if self.is_form else ""
-
     def get_absolute_url(self) -> str:
         return reverse("document-list", args=[self.code])
 

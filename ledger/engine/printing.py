@@ -17,7 +17,7 @@ def register_print_context(query: RegisterQuery) -> dict[str, Any]:
     columns = list(query.columns)
     total_width = sum(c.display_width for c in columns) or 1
     widths = [round(100 * c.display_width / total_width, 2) for c in columns]
-    classes = {c.key: _cell_class(c) for c in columns}
+    classes = {c.key: cell_class(c) for c in columns}
     group = query.row_group
     if group is None:
         rows = [
@@ -83,7 +83,8 @@ def totals_cells(query: RegisterQuery, classes: dict[str, str]) -> list[tuple[st
     return cells
 
 
-def _cell_class(col: Column) -> str:
+def cell_class(col: Column) -> str:
+    """The print class of a column's cells: numbers right, dates unbroken."""
     if col.is_numeric:
         return "num"
     if col.kind in (Kind.DATE, Kind.DATETIME):

@@ -8,24 +8,17 @@ from django.core.exceptions import PermissionDenied
 
 from ledger.models import Contact, Customer
 from ledger.services.base import StaleRecordError
-from ledger.services.customers import ContactChange, customer_create, customer_update
+from ledger.services.customers import (
+    CONTACT_FIELDS,
+    CUSTOMER_FIELDS,
+    ContactChange,
+    customer_create,
+    customer_update,
+)
 from tests.factories import ContactFactory, CustomerFactory
 
-CONTACT_KEYS = ("kind", "name", "title", "phone", "email")
-CUSTOMER_KEYS = (
-    "name",
-    "person_name",
-    "address",
-    "phone",
-    "email",
-    "category",
-    "industry",
-    "company_size",
-    "competitors",
-    "credit_rating",
-    "overdue_record",
-    "risk_warning",
-)
+CONTACT_KEYS = CONTACT_FIELDS
+CUSTOMER_KEYS = tuple(f for f in CUSTOMER_FIELDS if f != "owner")
 
 
 def text(response) -> str:
