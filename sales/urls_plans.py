@@ -1,0 +1,3 @@
+"""Pages of the sales family (表5-2 … 5-13) (plans)."""
+
+urlpatterns: list = []
