@@ -265,6 +265,10 @@ DJANGO_TABLES2_PAGE_RANGE = 8
 LEDGER_PDF_MAX_ROWS = env_int("LEDGER_PDF_MAX_ROWS", 3000)
 # Rows per page in the on-screen lists.
 LEDGER_PAGE_SIZE = env_int("LEDGER_PAGE_SIZE", 25)
+# The home page's figures are cached this many seconds under the customers' generation
+# (ledger.generations): any write moves it on, so the figures are never older than the last
+# write; 0 turns the cache off.
+LEDGER_HOME_CACHE_SECONDS = env_int("LEDGER_HOME_CACHE_SECONDS", 300)
 LEDGER_PDF_FONT_FAMILY = os.environ.get("LEDGER_PDF_FONT_FAMILY", "Noto Sans CJK SC")
 
 LOGGING = {

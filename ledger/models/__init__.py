@@ -10,6 +10,7 @@ from ledger.models.customers import (
     ServiceKind,
     ServiceRecord,
 )
+from ledger.models.generations import DataGeneration
 from ledger.models.products import Product
 from ledger.models.submissions import FormSubmission
 from ledger.models.workflow import StatusChange
@@ -22,6 +23,7 @@ __all__ = [
     "Customer",
     "CustomerCategory",
     "CustomerEvent",
+    "DataGeneration",
     "EventKind",
     "FormSubmission",
     "Product",
