@@ -11,7 +11,6 @@ from sales.services.orders import (
 )
 from tests.factories import CustomerFactory, ProductFactory
 
-
 EXPORT = {
     "shipping_mark": "N/M",
     "shipping_to": "HAMBURG",
