@@ -129,7 +129,7 @@ def test_5_11_excel_holds_the_same_numbers_as_numbers(org, november, client):
     rows = [list(r) for r in ws.iter_rows(values_only=True)]
     by_name = {r[0]: r for r in rows if r and r[0] in (org.sales1.full_name or "sales1", "合计")}
     person = by_name[org.sales1.full_name or "sales1"]
-    numbers = [v for v in person[1:17]]
+    numbers = list(person[1:17])
     assert all(isinstance(v, (int, float)) for v in numbers)
     assert [D(str(v)).quantize(D("0.01")) for v in numbers] == list(SALES1.values())
     totals = next(r for r in rows if r and "合" in str(r[0]) and "计" in str(r[0]))
