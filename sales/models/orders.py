@@ -118,7 +118,7 @@ class Order(models.Model):
     )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("handled by"),
+        verbose_name=_("order handler"),
         on_delete=models.PROTECT,
         related_name="sales_orders",
     )
@@ -334,7 +334,7 @@ class Shipment(models.Model):
     waybill_number = models.CharField(_("waybill number"), max_length=60, blank=True)
     handler = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("handled by"),
+        verbose_name=_("shipment handler"),
         on_delete=models.PROTECT,
         related_name="+",
     )
