@@ -13,6 +13,7 @@ from tests.conftest import ROLES
 from tests.factories import CustomerFactory, ProductFactory, ServiceRecordFactory
 from tests.ledger.declarations import ViewOnlyProducts, declared
 from tests.ledger.document_proofs import PROOFS, AnnualPlanForm
+from tests.sales.orders_helpers import make_order
 
 FACES = {Face.OPEN: "", Face.EXPORT: "export.xlsx", Face.PRINT: "print.pdf"}
 SALES_SIDE = frozenset(
@@ -27,6 +28,10 @@ POLICY = {
     "customers": dict.fromkeys(Face, SALES_SIDE),
     "service": dict.fromkeys(Face, OWNERS_AND_UP),
     "5-7": dict.fromkeys(Face, EVERYONE),
+    "5-6": dict.fromkeys(Face, OWNERS_AND_UP),
+    "5-11": dict.fromkeys(Face, OWNERS_AND_UP),
+    "5-12": dict.fromkeys(Face, OWNERS_AND_UP),
+    "5-13": dict.fromkeys(Face, OWNERS_AND_UP),
     "view-only": {
         Face.OPEN: set(ROLES),
         Face.EXPORT: {"admin", "gm", "manager1", "manager2"},
@@ -142,10 +147,12 @@ class ViewOnlyPlan(AnnualPlanForm):
         return user.is_admin
 
 
-DOCUMENTS = (*PROOFS, ViewOnlyPlan)
+# The real 表5-8 replaces its proof here (the proofs keep proving the engine elsewhere).
+DOCUMENTS = (*(p for p in PROOFS if p.code != "5-8"), ViewOnlyPlan)
 DOCUMENT_POLICY = {
     "customer": dict.fromkeys(Face, OWNERS_AND_UP),
     "5-8": dict.fromkeys(Face, OWNERS_AND_UP),
+    "5-9": dict.fromkeys(Face, OWNERS_AND_UP),
     "5-14": dict.fromkeys(Face, OWNERS_AND_UP),
     "5-2": dict.fromkeys(Face, MANAGERS_AND_UP),
     "plan-view-only": {
@@ -162,6 +169,8 @@ def papers(org):
     for owner in (org.sales1, org.sales2, org.sales3):
         CustomerFactory(owner=owner)
     ProductFactory.create_batch(2)
+    for owner in (org.sales1, org.sales2, org.sales3):  # an export order each
+        make_order(owner, export=True)
 
 
 def document_urls(document, user):
