@@ -198,6 +198,10 @@ class LineTable:
     limit: int | None = None
     key: str = ""
     sheet_title: str | None = None  # the sheet's name when each table has its own sheet
+    # Labels the paper prints down the first column, one per row (表5-5: 星期一 … 星期日);
+    # that column has no header of its own (``Column("", …)``). ``paper_labels`` lists
+    # them after the table's columns, as forms.json does; ``rows`` must give them.
+    row_labels: Sequence[str] = ()
 
 
 @dataclass(frozen=True)
