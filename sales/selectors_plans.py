@@ -10,17 +10,18 @@ see answers 404 everywhere, like one that does not exist.
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Sum
 from django.http import Http404
 
 from accounts.models import OWNER_ROLES, Role, User
 from accounts.selectors import managed_department_ids, owner_choices_for
 from ledger.models import Customer, Product
 from ledger.selectors import customers_visible_to
-from sales.models import ActionPlan, AnnualPlan, MonthPlanItem, WeekPlan
+from sales.models import ActionPlan, AnnualPlan, MonthPlanItem, ShipmentLine, WeekPlan
 
 
 def plan_owner_q(user: User, prefix: str = "owner") -> Q | None:
@@ -125,7 +126,17 @@ TEN_THOUSAND = Decimal(10000)
 def shipped_by_product(owner: User, year: int) -> dict[int, tuple[Decimal, Decimal]]:
     """{product id: (quantity shipped, amount in yuan)} of ``owner``'s orders in ``year``
     (Asia/Shanghai), from the shipments: what 表5-2's 实际 reads."""
-    return {}
+    rows = (
+        ShipmentLine.objects.filter(
+            shipment__order__owner=owner,
+            shipment__shipped_on__gte=datetime.date(year, 1, 1),
+            shipment__shipped_on__lt=datetime.date(year + 1, 1, 1),
+        )
+        .order_by()
+        .values("order_line__product")
+        .annotate(quantity=Sum("quantity"), amount=Sum("amount"))
+    )
+    return {r["order_line__product"]: (r["quantity"], r["amount"]) for r in rows}
 
 
 def _rate(actual: Decimal, plan: Decimal) -> Decimal | None:

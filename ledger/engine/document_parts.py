@@ -202,6 +202,9 @@ class LineTable:
     # that column has no header of its own (``Column("", …)``). ``paper_labels`` lists
     # them after the table's columns, as forms.json does; ``rows`` must give them.
     row_labels: Sequence[str] = ()
+    # Groups whose sub-columns are numbers the paper names by the group label alone
+    # (表5-10: 月份价格 over 1 … 12): ``paper_labels`` lists the group label only.
+    numbered_groups: Sequence[str] = ()
 
 
 @dataclass(frozen=True)

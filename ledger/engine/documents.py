@@ -250,6 +250,11 @@ def _table_labels(table: LineTable, groups: dict[str, int]) -> list[str]:
     for column in table.columns:
         if not column.label:  # the column of row labels (星期一 …) has no header
             continue
+        if column.group in table.numbered_groups:
+            if column.group != previous:
+                labels.append(column.group)
+            previous = column.group
+            continue
         if column.group and column.group != previous:
             labels.append(column.group)
             groups.setdefault(column.group, 0)

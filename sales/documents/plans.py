@@ -9,17 +9,33 @@ plans the user may see (``sales.selectors_plans``) and prints one at
 from __future__ import annotations
 
 from dataclasses import replace
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Value, prefetch_related_objects
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models import Max, Sum, Value, prefetch_related_objects
+from django.db.models.functions import Coalesce, ExtractMonth, NullIf
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ledger.engine import Column, Document, Family, Field, HeaderLine, Kind, LineTable, site
+from ledger.documents import CustomerCardFilter
+from ledger.engine import (
+    Column,
+    Document,
+    Family,
+    Field,
+    HeaderLine,
+    Kind,
+    LineTable,
+    Section,
+    month_columns,
+    site,
+)
 from ledger.engine.document_parts import value_text
+from ledger.models import Customer
+from ledger.selectors import customer_detail_q, customers_visible_to
 from sales.filters_plans import AnnualPlanFilter, PlanFilter
-from sales.models import ActionItemKind, ActionPlan, AnnualPlan, WeekPlan
+from sales.models import ActionItemKind, ActionPlan, AnnualPlan, OrderLine, OrderStatus, WeekPlan
 from sales.models.plans import PAPER_LINES, WEEKDAYS
 from sales.selectors_plans import (
     action_plans_visible_to,
@@ -298,3 +314,126 @@ class WeekPlanDocument(PlanDocument):
 
     def plan_line(self, plan):
         return f"姓名：{who(plan)}　　周次：{plan.week_label}"
+
+
+# --- 表5-10 订货统计表 --------------------------------------------------------------------
+# Orders that count: confirmed and later, never drafts or cancelled ones.
+COUNTED = (OrderStatus.CONFIRMED, OrderStatus.PARTLY_SHIPPED, OrderStatus.SHIPPED)
+ORDER_LINES_SHOWN = 200
+
+
+def counted_lines(customer: Customer):
+    return OrderLine.objects.filter(order__customer=customer, order__status__in=COUNTED)
+
+
+def customer_order_lines(customer: Customer):
+    """Part 1: the customer's order lines by product and date (the latest first)."""
+    return (
+        counted_lines(customer)
+        .select_related("product", "order")
+        .order_by("product__name", "-order__ordered_on", "-pk")
+    )
+
+
+def price_year(customer: Customer) -> int:
+    """The year of the customer's latest counted order (else this year)."""
+    latest = counted_lines(customer).aggregate(last=Max("order__ordered_on"))["last"]
+    return (latest or timezone.localdate()).year
+
+
+def month_prices(customer: Customer) -> list[dict[str, Any]]:
+    """Part 2: per product, the average unit price of each month of the year (amount ÷
+    quantity ordered that month) and the year's ordered amount (合计)."""
+    year = price_year(customer)
+    rows = (
+        counted_lines(customer)
+        .filter(order__ordered_on__year=year)
+        .annotate(m=ExtractMonth("order__ordered_on"))
+        .order_by()
+        .values("product__name", "m")
+        .annotate(quantity=Sum("quantity"), amount=Sum("amount"))
+    )
+    products: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        entry = products.setdefault(row["product__name"], {"name": row["product__name"]})
+        entry["total"] = entry.get("total", Decimal(0)) + row["amount"]
+        if row["quantity"]:
+            entry[f"m{row['m']}"] = (row["amount"] / row["quantity"]).quantize(Decimal("0.01"))
+    return [products[name] for name in sorted(products)]
+
+
+@site.register
+class OrderStatisticsDocument(Document):
+    """表5-10: one customer enterprise's orders by product type and date, and the price of
+    each product month by month. ``<pk>`` is the customer's."""
+
+    code = "5-10"
+    title = "订货统计表"
+    family = Family.SALES
+    model = Customer
+    orientation = "landscape"
+    exports_excel = True
+    header = (HeaderLine(Field("编号", lambda c: f"KH{c.pk:06d}")),)
+    body = (
+        Section(
+            None,
+            (
+                Field("企业名称", "name"),
+                Field("负责人", "person_name"),
+                Field("地址", "address"),
+                Field("电话", "phone"),
+            ),
+        ),
+        LineTable(
+            None,
+            key="orders",
+            rows=customer_order_lines,
+            limit=ORDER_LINES_SHOWN,
+            columns=(
+                Column("产品类型", "product__name", width=20),
+                Column("日期", "order__ordered_on", kind=Kind.DATE, width=12),
+                Column("数量", "quantity", kind=Kind.DECIMAL, width=10),
+                Column("备注", "order__number", width=18),
+            ),
+            min_rows=6,
+        ),
+        LineTable(
+            None,
+            key="prices",
+            rows=month_prices,
+            columns=(
+                Column("产品类型", "name", width=16),
+                *month_columns("月份价格", "m{month}", name="m", kind=Kind.MONEY, width=7),
+                Column("合计", "total", kind=Kind.MONEY, width=12),
+            ),
+            numbered_groups=("月份价格",),
+            min_rows=4,
+        ),
+    )
+    list_columns = (
+        Column("企业名称", "name", width=28, link=True),
+        Column("负责人", "person_name", width=12),
+        Column("电话", "phone", width=14),
+    )
+    list_filterset_class = CustomerCardFilter
+    list_ordering = ("name",)
+    list_help_text = "每户一份：所下订单按产品类型与日期，及各产品各月价格。"
+
+    def can_open(self, user):
+        return user.is_active and customer_detail_q(user) is not None
+
+    def queryset(self, user):
+        return customers_visible_to(user)
+
+    def list_row_url(self, row, user):
+        return reverse("customer-detail", args=[row["pk"]])
+
+    def object_title(self, customer):
+        return f"{self.title}-{customer.name}"
+
+    def render(self, customer):
+        rendered = super().render(customer)
+        line = (
+            f"价格年度：{price_year(customer)}年（月份价格为当月订货金额÷数量，合计为全年订货金额）"
+        )
+        return replace(rendered, header_lines=[*rendered.header_lines, line])
