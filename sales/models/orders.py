@@ -55,10 +55,21 @@ def _may_cancel(user, order) -> bool:
     return can_cancel_order(user, order)
 
 
-def _may_ship(user, order) -> bool:
+def _may_ship_part(user, order) -> bool:
+    # Only the shipment service moves an order here, once some (not all) is shipped.
     from sales.selectors import can_ship_order
 
-    return can_ship_order(user, order)
+    shipped = order.lines.filter(shipped_quantity__gt=0).exists()
+    left = order.lines.filter(shipped_quantity__lt=F("quantity")).exists()
+    return shipped and left and can_ship_order(user, order)
+
+
+def _may_ship_all(user, order) -> bool:
+    # Only the shipment service moves an order here, once every line is shipped.
+    from sales.selectors import can_ship_order
+
+    left = order.lines.filter(shipped_quantity__lt=F("quantity")).exists()
+    return not left and can_ship_order(user, order)
 
 
 class SalesCounter(models.Model):
@@ -195,14 +206,14 @@ class Order(models.Model):
                 "部分出货",
                 source=OrderStatus.CONFIRMED,
                 target=OrderStatus.PARTLY_SHIPPED,
-                allowed=_may_ship,
+                allowed=_may_ship_part,
             ),
             Transition(
                 "ship_all",
                 "出货完毕",
                 source=[OrderStatus.CONFIRMED, OrderStatus.PARTLY_SHIPPED],
                 target=OrderStatus.SHIPPED,
-                allowed=_may_ship,
+                allowed=_may_ship_all,
             ),
         ],
     )
