@@ -19,7 +19,8 @@ from django.db.models.functions import Coalesce, ExtractMonth, NullIf
 from django.utils import timezone
 
 from accounts.models import User
-from sales.models import ActionPlan, AnnualPlanLine, ShipmentLine
+from sales.models import ActionPlan, AnnualPlanLine
+from sales.selectors import shipment_lines_visible_to
 from sales.selectors_plans import plan_owner_q
 
 MONEY = DecimalField(max_digits=18, decimal_places=2)
@@ -59,12 +60,6 @@ def _name(prefix: str):
     return Coalesce(NullIf(f"{prefix}__full_name", Value("")), f"{prefix}__username")
 
 
-def shipment_lines_for(user: User):
-    """The shipment lines of the orders ``user`` may see (by the order's 承办人)."""
-    rule = plan_owner_q(user, "shipment__order__owner")
-    return ShipmentLine.objects.none() if rule is None else ShipmentLine.objects.filter(rule)
-
-
 def sales_dashboard(
     user: User, *, year: int | None = None, today: datetime.date | None = None
 ) -> Dashboard | None:
@@ -76,7 +71,7 @@ def sales_dashboard(
     year = year or today.year
     first, following = datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1)
     board = Dashboard(year=year)
-    lines = shipment_lines_for(user)
+    lines = shipment_lines_visible_to(user)
     in_year = lines.filter(shipment__shipped_on__gte=first, shipment__shipped_on__lt=following)
 
     # By month: 表5-4 targets against what was shipped.

@@ -15,8 +15,16 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from ledger.forms import DateInput, VersionedForm
 from ledger.models import Customer, Product
-from sales.models import ActionItemKind, ActionPlan, AnnualPlan, MonthPlanItem, Order, WeekPlan
+from sales.models import (
+    ActionItemKind,
+    ActionPlan,
+    AnnualPlan,
+    MonthPlanItem,
+    OrderStatus,
+    WeekPlan,
+)
 from sales.models.plans import PAPER_LINES, WEEKDAYS, monday_of
+from sales.selectors import orders_visible_to
 from sales.selectors_plans import plan_customer_choices, plan_owner_choices, plan_product_choices
 
 WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$")
@@ -196,9 +204,12 @@ class MonthPlanItemForm(VersionedForm):
         self.fields["product"].queryset = _products([inst.product_id] if inst.pk else [])
         if inst.pk:
             # Once the customer has ordered, the planned order is linked to the real one.
-            self.fields["order"].queryset = Order.objects.filter(
-                customer_id=inst.customer_id
-            ).order_by("-ordered_on", "-pk")
+            self.fields["order"].queryset = (
+                orders_visible_to(user)
+                .filter(customer_id=inst.customer_id)
+                .exclude(status=OrderStatus.CANCELLED)
+                .order_by("-ordered_on", "-pk")
+            )
             self.fields["order"].label = "订单号"
         else:
             del self.fields["order"]

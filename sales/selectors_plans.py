@@ -17,27 +17,19 @@ from typing import Any
 from django.db.models import Q, QuerySet, Sum
 from django.http import Http404
 
-from accounts.models import OWNER_ROLES, Role, User
-from accounts.selectors import managed_department_ids, owner_choices_for
+from accounts.models import User
+from accounts.selectors import owner_choices_for
 from ledger.models import Customer, Product
 from ledger.selectors import customers_visible_to
 from sales.models import ActionPlan, AnnualPlan, MonthPlanItem, ShipmentLine, WeekPlan
+from sales.selectors import owner_q
 
 
 def plan_owner_q(user: User, prefix: str = "owner") -> Q | None:
     """The plans ``user`` may see, as a filter on the plan's owner (``prefix``); ``None``
-    for roles that see no plan (assistants, department reviewers, inactive users)."""
-    if not (user.is_authenticated and user.is_active):
-        return None
-    if user.sees_everything:
-        return Q()
-    if user.role == Role.MANAGER:
-        return Q(**{f"{prefix}_id": user.pk}) | Q(
-            **{f"{prefix}__department_id__in": managed_department_ids(user)}
-        )
-    if user.role in OWNER_ROLES:
-        return Q(**{f"{prefix}_id": user.pk})
-    return None
+    for roles that see no plan (assistants, department reviewers, inactive users). The
+    same rule as the orders' (``sales.selectors.owner_q``): one rule for the family."""
+    return owner_q(user, prefix)
 
 
 def can_use_plans(user: User) -> bool:

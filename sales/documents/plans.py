@@ -8,6 +8,7 @@ plans the user may see (``sales.selectors_plans``) and prints one at
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 from decimal import Decimal
 from typing import Any
@@ -326,13 +327,14 @@ def counted_lines(customer: Customer):
     return OrderLine.objects.filter(order__customer=customer, order__status__in=COUNTED)
 
 
-def customer_order_lines(customer: Customer):
-    """Part 1: the customer's order lines by product and date (the latest first)."""
-    return (
+def customer_order_lines(customer: Customer) -> list[OrderLine]:
+    """Part 1: the customer's latest order lines, by product type and date."""
+    latest = (
         counted_lines(customer)
         .select_related("product", "order")
-        .order_by("product__name", "-order__ordered_on", "-pk")
+        .order_by("-order__ordered_on", "-pk")[:ORDER_LINES_SHOWN]
     )
+    return sorted(latest, key=lambda line: (line.product.name, line.order.ordered_on, line.pk))
 
 
 def price_year(customer: Customer) -> int:
@@ -355,11 +357,30 @@ def month_prices(customer: Customer) -> list[dict[str, Any]]:
     )
     products: dict[str, dict[str, Any]] = {}
     for row in rows:
-        entry = products.setdefault(row["product__name"], {"name": row["product__name"]})
-        entry["total"] = entry.get("total", Decimal(0)) + row["amount"]
+        name = row["product__name"]
+        entry = products.setdefault(name, {"p2_name": name, "total": Decimal(0)})
+        entry["total"] += row["amount"]
         if row["quantity"]:
             entry[f"m{row['m']}"] = (row["amount"] / row["quantity"]).quantize(Decimal("0.01"))
     return [products[name] for name in sorted(products)]
+
+
+def statistics_rows(customer: Customer) -> list[dict[str, Any]]:
+    """The paper's two halves side by side: the orders on the left (产品类型, 日期, 数量,
+    备注), the month prices on the right (产品类型, 月份价格 1 … 12, 合计)."""
+    left = [
+        {
+            "p1_name": line.product.name,
+            "ordered_on": line.order.ordered_on,
+            "quantity": line.quantity,
+            "note": line.order.number,
+        }
+        for line in customer_order_lines(customer)
+    ]
+    right = month_prices(customer)
+    return [
+        {**(a or {}), **(b or {})} for a, b in itertools.zip_longest(left, right, fillvalue=None)
+    ]
 
 
 @site.register
@@ -386,28 +407,19 @@ class OrderStatisticsDocument(Document):
         ),
         LineTable(
             None,
-            key="orders",
-            rows=customer_order_lines,
-            limit=ORDER_LINES_SHOWN,
+            key="statistics",
+            rows=statistics_rows,
             columns=(
-                Column("产品类型", "product__name", width=20),
-                Column("日期", "order__ordered_on", kind=Kind.DATE, width=12),
-                Column("数量", "quantity", kind=Kind.DECIMAL, width=10),
-                Column("备注", "order__number", width=18),
-            ),
-            min_rows=6,
-        ),
-        LineTable(
-            None,
-            key="prices",
-            rows=month_prices,
-            columns=(
-                Column("产品类型", "name", width=16),
-                *month_columns("月份价格", "m{month}", name="m", kind=Kind.MONEY, width=7),
-                Column("合计", "total", kind=Kind.MONEY, width=12),
+                Column("产品类型", "p1_name", width=12),
+                Column("日期", "ordered_on", kind=Kind.DATE, width=10),
+                Column("数量", "quantity", kind=Kind.DECIMAL, width=6),
+                Column("备注", "note", width=12),
+                Column("产品类型", "p2_name", width=12),
+                *month_columns("月份价格", "m{month}", name="m", kind=Kind.MONEY, width=6),
+                Column("合计", "total", kind=Kind.MONEY, width=9),
             ),
             numbered_groups=("月份价格",),
-            min_rows=4,
+            min_rows=10,
         ),
     )
     list_columns = (

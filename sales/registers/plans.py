@@ -50,3 +50,10 @@ class MonthPlanRegister(Register):
         if not can_create_plans(user):
             return []
         return [(_("New planned order"), reverse("sales:month-plan-create"))]
+
+
+def plan_links(user) -> list[tuple[str, str]]:
+    """The sales menu's dashboard link, for those who see sales figures."""
+    if not can_use_plans(user):
+        return []
+    return [(_("Sales dashboard"), reverse("sales:dashboard"))]

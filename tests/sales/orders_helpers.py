@@ -20,8 +20,7 @@ def make_order(user, *, customer=None, lines=None, ordered_on=None, confirm=Fals
         actor=user,
         data={"customer": customer, "ordered_on": ordered_on or datetime.date(2026, 11, 5)},
         lines=[
-            {"product": p, "quantity": Decimal(q), "unit_price": Decimal(pr)}
-            for p, q, pr in lines
+            {"product": p, "quantity": Decimal(q), "unit_price": Decimal(pr)} for p, q, pr in lines
         ],
     )
     if confirm:

@@ -52,9 +52,7 @@ def test_partial_shipments_move_the_status_and_never_exceed_what_remains(sales1)
 def test_receipts_are_spread_over_shipments_and_never_above_what_is_owed(sales1):
     order = make_order(sales1, confirm=True)
     ship(sales1, order, {0: "10"})  # 125.00 shipped
-    receipt_record(
-        actor=sales1, order=order, received_on=datetime.date(2026, 11, 20), amount="200"
-    )
+    receipt_record(actor=sales1, order=order, received_on=datetime.date(2026, 11, 20), amount="200")
     assert list(ShipmentLine.objects.values_list("paid_amount", flat=True)) == [Decimal("125")]
     ship(sales1, order, {1: "1"})  # 100.00: 75.00 of the receipt left over
     paid = ShipmentLine.objects.order_by("id").values_list("paid_amount", flat=True)
@@ -75,7 +73,11 @@ def test_receipts_are_spread_over_shipments_and_never_above_what_is_owed(sales1)
     order.refresh_from_db()
     assert order.owed_amount == Decimal("300.00")
     invoice_record(
-        actor=sales1, order=order, number="FP001", issued_on=datetime.date(2026, 11, 23), amount="525"
+        actor=sales1,
+        order=order,
+        number="FP001",
+        issued_on=datetime.date(2026, 11, 23),
+        amount="525",
     )
     order.refresh_from_db()
     assert order.invoice_numbers == "FP001"
@@ -137,7 +139,9 @@ def test_confirmed_order_changes_are_recorded_and_shipped_lines_locked(sales1, s
     )
     assert order.total_amount == Decimal("550.00")
     changes = order_history(order)
-    assert any(c.field == "数量" and c.new == "12.00" and c.reason == "客户追加两件" for c in changes)
+    assert any(
+        c.field == "数量" and c.new == "12.00" and c.reason == "客户追加两件" for c in changes
+    )
     ship(sales1, order, {0: "1"})
     order.refresh_from_db()
     line = order.lines.get(position=1)
@@ -154,6 +158,4 @@ def test_confirmed_order_changes_are_recorded_and_shipped_lines_locked(sales1, s
     line.refresh_from_db()
     assert line.quantity == Decimal("12")
     with pytest.raises(PermissionDenied):
-        order_update(
-            actor=sales2, order=order, expected_version=order.version, data={}, lines=[]
-        )
+        order_update(actor=sales2, order=order, expected_version=order.version, data={}, lines=[])
