@@ -13,6 +13,8 @@ from tests.conftest import ROLES
 from tests.factories import CustomerFactory, ProductFactory, ServiceRecordFactory
 from tests.ledger.declarations import ViewOnlyProducts, declared
 from tests.ledger.document_proofs import PROOFS, AnnualPlanForm
+from tests.sales.orders_helpers import make_order
+from tests.sales.plan_factories import action_plan, annual_plan, week_plan
 
 FACES = {Face.OPEN: "", Face.EXPORT: "export.xlsx", Face.PRINT: "print.pdf"}
 SALES_SIDE = frozenset(
@@ -27,6 +29,11 @@ POLICY = {
     "customers": dict.fromkeys(Face, SALES_SIDE),
     "service": dict.fromkeys(Face, OWNERS_AND_UP),
     "5-7": dict.fromkeys(Face, EVERYONE),
+    "5-3": dict.fromkeys(Face, OWNERS_AND_UP),
+    "5-6": dict.fromkeys(Face, OWNERS_AND_UP),
+    "5-11": dict.fromkeys(Face, OWNERS_AND_UP),
+    "5-12": dict.fromkeys(Face, OWNERS_AND_UP),
+    "5-13": dict.fromkeys(Face, OWNERS_AND_UP),
     "view-only": {
         Face.OPEN: set(ROLES),
         Face.EXPORT: {"admin", "gm", "manager1", "manager2"},
@@ -147,7 +154,11 @@ DOCUMENT_POLICY = {
     "customer": dict.fromkeys(Face, OWNERS_AND_UP),
     "5-8": dict.fromkeys(Face, OWNERS_AND_UP),
     "5-14": dict.fromkeys(Face, OWNERS_AND_UP),
-    "5-2": dict.fromkeys(Face, MANAGERS_AND_UP),
+    "5-2": dict.fromkeys(Face, MANAGERS_AND_UP),  # the proof stands in for the real 5-2
+    "5-4": dict.fromkeys(Face, OWNERS_AND_UP),
+    "5-5": dict.fromkeys(Face, OWNERS_AND_UP),
+    "5-9": dict.fromkeys(Face, OWNERS_AND_UP),
+    "5-10": dict.fromkeys(Face, OWNERS_AND_UP),
     "plan-view-only": {
         Face.OPEN: MANAGERS_AND_UP,
         Face.PRINT: MANAGERS_AND_UP,
@@ -158,9 +169,15 @@ DOCUMENT_POLICY = {
 
 @pytest.fixture
 def papers(org):
-    """A customer of each salesperson (two departments) and products for the lines."""
+    """A customer of each salesperson (two departments) and products for the lines; an
+    order and a plan of each form for each salesperson."""
     for owner in (org.sales1, org.sales2, org.sales3):
-        CustomerFactory(owner=owner)
+        customer = CustomerFactory(owner=owner)
+        order = make_order(owner, customer=customer)
+        type(order).objects.filter(pk=order.pk).update(is_export=True)  # 表5-9 too
+        annual_plan(owner)
+        action_plan(owner, customer=customer)
+        week_plan(owner, customer=customer)
     ProductFactory.create_batch(2)
 
 

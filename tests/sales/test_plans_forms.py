@@ -9,7 +9,6 @@ import tempfile
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
 from openpyxl import load_workbook
 
 from tests.factories import CustomerFactory, ProductFactory
