@@ -21,7 +21,7 @@ def owner_filter_choices(user: User):
 
 
 class PlanFilter(RegisterFilterSet):
-    owner = django_filters.ModelChoiceFilter(label=_("salesperson"), queryset=User.objects.none())
+    owner = django_filters.ModelChoiceFilter(label=_("sales staff"), queryset=User.objects.none())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

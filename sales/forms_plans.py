@@ -38,7 +38,7 @@ def _owner_field(form: forms.ModelForm, user: User) -> None:
         owners = owners | User.objects.filter(pk=instance.owner_id)
     field = form.fields["owner"]
     field.queryset = owners.distinct().order_by("username")
-    field.label = _("salesperson")
+    field.label = _("sales staff")
     if not instance.pk:
         field.initial = user.pk
     if field.queryset.count() <= 1:

@@ -60,7 +60,7 @@ class PlanBase(models.Model):
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("salesperson"),
+        verbose_name=_("sales staff"),
         on_delete=models.PROTECT,
         related_name="+",
     )
@@ -123,7 +123,7 @@ class AnnualPlanLine(models.Model):
     product = models.ForeignKey(
         "ledger.Product", verbose_name=_("product"), on_delete=models.PROTECT, related_name="+"
     )
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(_("line number"), default=0)
     home_qty = _quantity(verbose_name=_("domestic quantity"))
     home_price = models.DecimalField(
         _("domestic unit price (10k yuan)"),
@@ -203,7 +203,7 @@ class MonthPlanItem(PlanBase):
         "ledger.Product", verbose_name=_("product"), on_delete=models.PROTECT, related_name="+"
     )
     quantity = models.DecimalField(
-        _("quantity"),
+        _("planned quantity"),
         max_digits=14,
         decimal_places=2,
         validators=[MinValueValidator(CENT)],
@@ -213,7 +213,7 @@ class MonthPlanItem(PlanBase):
     # The real order, once the customer has placed it (订单号 on 表5-3).
     order = models.ForeignKey(
         "sales.Order",
-        verbose_name=_("order"),
+        verbose_name=_("linked order"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -251,7 +251,7 @@ class ActionPlan(PlanBase):
         default=Decimal(0),
         validators=[MinValueValidator(Decimal(0))],
     )
-    plan_text = models.TextField(_("plan"), max_length=2000, blank=True)
+    plan_text = models.TextField(_("plan text"), max_length=2000, blank=True)
     filled_on = models.DateField(_("date"), default=timezone.localdate)
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
@@ -287,9 +287,9 @@ class ActionPlanItem(models.Model):
     registry or the product master; a new prospect not in the registry yet by name."""
 
     plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="items")
-    kind = models.CharField(_("list"), max_length=10, choices=ActionItemKind.choices)
+    kind = models.CharField(_("which list"), max_length=10, choices=ActionItemKind.choices)
     position = models.PositiveSmallIntegerField(
-        _("number"), validators=[MinValueValidator(1), MaxValueValidator(PAPER_LINES)]
+        _("line number"), validators=[MinValueValidator(1), MaxValueValidator(PAPER_LINES)]
     )
     customer = models.ForeignKey(
         "ledger.Customer",
