@@ -108,13 +108,17 @@ class LineForm(forms.Form):
         data = super().clean()
         if self.is_blank() or data.get("DELETE"):
             return data
-        if data.get("product") is None:
+        if data.get("product") is None and "product" not in self.errors:
             self.add_error("product", _("Choose a product."))
-        if data.get("quantity") is None:
+        if "quantity" in self.errors:
+            pass
+        elif data.get("quantity") is None:
             self.add_error("quantity", _("Enter the quantity."))
         elif data["quantity"] <= 0:
             self.add_error("quantity", _("The quantity must be more than zero."))
-        if data.get("unit_price") is None:
+        if "unit_price" in self.errors:
+            pass
+        elif data.get("unit_price") is None:
             self.add_error("unit_price", _("Enter the unit price."))
         elif data["unit_price"] < 0:
             self.add_error("unit_price", _("The unit price cannot be negative."))

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -236,8 +236,14 @@ class Order(models.Model):
             models.CheckConstraint(condition=Q(adjusted_amount__gte=0), name="order_adjusted_ge_0"),
             models.CheckConstraint(condition=Q(invoiced_amount__gte=0), name="order_invoiced_ge_0"),
             # Never more received than is owed: the total less returns and allowances.
+            # Compared with a tenth of a cent to spare: SQLite subtracts decimals as
+            # floats; amounts are whole cents, so no real excess slips through.
             models.CheckConstraint(
-                condition=Q(received_amount__lte=F("total_amount") - F("adjusted_amount")),
+                condition=Q(
+                    received_amount__lte=F("total_amount")
+                    - F("adjusted_amount")
+                    + Value(Decimal("0.001"))
+                ),
                 name="order_received_le_owed",
             ),
             models.CheckConstraint(

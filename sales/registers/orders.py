@@ -153,16 +153,16 @@ class ProductSalesRecord(ShipmentLineRegister):
     footer = ("复核", "填制")
     help_text = "每一行是一次出货的一个订单行：产品、批号、客户、出货时间与地点、承运与运输单号。"
     columns = (
-        Column("产品名称", "order_line__product__name", width=18, link=True),
+        Column("产品名称", "order_line__product__name", width=14, link=True),
         Column("数量", "quantity", kind=Kind.DECIMAL, width=9),
         Column("生产日期", "production_date", kind=Kind.DATE, width=11),
-        Column("生产批号", "batch_number", width=11),
+        Column("生产批号", "batch_number", width=13),
         Column("客户名称", "shipment__order__customer__name", width=18),
         Column("联系方式", "shipment__order__customer__phone", width=13),
         Column("销售时间", "shipment__order__ordered_on", kind=Kind.DATE, width=11),
         Column("出货时间", "shipment__shipped_on", kind=Kind.DATE, width=11),
-        Column("出货地点", "shipment__place", width=12),
-        Column("检验合格证号", "certificate_number", width=12),
+        Column("出货地点", "shipment__place", width=9),
+        Column("检验合格证号", "certificate_number", width=15),
         Column("交付控制", "shipment__delivery_control", width=10),
         Column("承运者名称", "shipment__carrier", width=12),
         Column("运输单号", "shipment__waybill_number", width=12),
@@ -291,6 +291,7 @@ class MonthlySalesResults(Register):
     period = PeriodKind.MONTH
     filterset_class = SalesResultsFilter
     default_ordering = ("username",)
+    extra_values = ("pk", "username")
     help_text = (
         "销售额为本月出货金额；销货净额 = 销售额 − 退回 − 折让 − 报损；毛利 = 销货净额 − 成本；"
         "净利益 = 毛利 − 个人费用合计 − 部门分摊；应收为本月销货净额，实收为本月收款，"
@@ -318,22 +319,22 @@ class MonthlySalesResults(Register):
     )
     columns = (
         Column("姓名", "salesperson", width=10, order_by="username"),
-        Column("销售额", "sales", kind=Kind.MONEY, width=12),
+        Column("销售额", "sales", kind=Kind.MONEY, width=14),
         Column("销货退回", "returns", kind=Kind.MONEY, width=10),
         Column("销货折让", "allowances", kind=Kind.MONEY, width=10),
         Column("销货报损", "losses", kind=Kind.MONEY, width=10),
-        Column("销货净额", "net", kind=Kind.MONEY, width=12),
-        Column("成本", "cost", kind=Kind.MONEY, width=12),
-        Column("毛利", "gross", kind=Kind.MONEY, width=12),
+        Column("销货净额", "net", kind=Kind.MONEY, width=14),
+        Column("成本", "cost", kind=Kind.MONEY, width=14),
+        Column("毛利", "gross", kind=Kind.MONEY, width=14),
         Column("薪津", "salary", kind=Kind.MONEY, group="个人费用", width=10),
         Column("旅费", "travel", kind=Kind.MONEY, group="个人费用", width=10),
         Column("其他", "other", kind=Kind.MONEY, group="个人费用", width=10),
         Column("合计", "expenses", kind=Kind.MONEY, group="个人费用", width=10),
         Column("部门分摊", "share", kind=Kind.MONEY, width=10),
-        Column("净利益", "profit", kind=Kind.MONEY, width=12),
-        Column("应收", "receivable", kind=Kind.MONEY, group="收款记录", width=12),
-        Column("实收", "received", kind=Kind.MONEY, group="收款记录", width=12),
-        Column("未收", "outstanding", kind=Kind.MONEY, group="收款记录", width=12),
+        Column("净利益", "profit", kind=Kind.MONEY, width=14),
+        Column("应收", "receivable", kind=Kind.MONEY, group="收款记录", width=14),
+        Column("实收", "received", kind=Kind.MONEY, group="收款记录", width=14),
+        Column("未收", "outstanding", kind=Kind.MONEY, group="收款记录", width=14),
         Column("绩效", "performance", kind=Kind.PERCENT, width=8),
     )
     totals = (

@@ -168,6 +168,11 @@ def _save_lines(*, order: Order, lines: Sequence[LineInput], actor: User, reason
         data = {
             k: _decimal(v) if k in ("quantity", "unit_price") else v for k, v in item.data.items()
         }
+        # A blank 规格型号 or 单位 takes the product's, as on a new line.
+        chosen = data.get("product") or (line.product if line is not None else None)
+        for name in ("spec", "unit"):
+            if name in data and not data[name] and chosen is not None:
+                data[name] = getattr(chosen, name)
         if line is None:
             line = OrderLine(order=order)
             changed = True

@@ -11,14 +11,34 @@ from sales.services.orders import (
 )
 from tests.factories import CustomerFactory, ProductFactory
 
+EXPORT = {
+    "shipping_mark": "N/M",
+    "shipping_to": "HAMBURG",
+    "lc_number": "LC-2026-88",
+    "app_number": "AP-7",
+    "batch_grade": "A级",
+    "packing": "纸箱",
+    "volume": "1.2",
+    "carton_count": 40,
+    "carton_numbers": "1-40",
+    "gross_weight": Decimal("520.50"),
+    "net_weight": Decimal("480.00"),
+    "last_carton_weight": Decimal("11.20"),
+}
 
-def make_order(user, *, customer=None, lines=None, ordered_on=None, confirm=False):
+
+def make_order(user, *, customer=None, lines=None, ordered_on=None, confirm=False, export=False):
     customer = customer or CustomerFactory(owner=user)
     if lines is None:
         lines = [(ProductFactory(), "10", "12.50"), (ProductFactory(), "4", "100.00")]
     order = order_create(
         actor=user,
-        data={"customer": customer, "ordered_on": ordered_on or datetime.date(2026, 11, 5)},
+        data={
+            "customer": customer,
+            "ordered_on": ordered_on or datetime.date(2026, 11, 5),
+            "is_export": export,
+            **(EXPORT if export else {}),
+        },
         lines=[
             {"product": p, "quantity": Decimal(q), "unit_price": Decimal(pr)} for p, q, pr in lines
         ],

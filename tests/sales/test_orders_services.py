@@ -128,7 +128,7 @@ def test_confirmed_order_changes_are_recorded_and_shipped_lines_locked(sales1, s
         order_update(
             actor=sales1, order=order, expected_version=order.version, data={}, lines=items
         )
-    assert "说明" in " ".join(error.value.messages)
+    assert error.value.messages == ["此订单已确认：请填写修改原因。"]
     order = order_update(
         actor=sales1,
         order=order,
