@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -95,7 +95,15 @@ def _create(model, *, actor: User, data: Mapping[str, Any], fields: Sequence[str
     _check_owner(actor, data.get("owner"))
     record.created_by = actor
     _validated(record)
-    _save(record, actor)
+    try:
+        # Two people saving the same salesperson's plan for the same period at once: the
+        # unique constraint lets one in; the other is told, never shown an error page.
+        with transaction.atomic():
+            _save(record, actor)
+    except IntegrityError:
+        raise ValidationError(
+            _("This salesperson already has a plan for this period; open it to change it.")
+        ) from None
     return record
 
 
