@@ -198,6 +198,13 @@ class LineTable:
     limit: int | None = None
     key: str = ""
     sheet_title: str | None = None  # the sheet's name when each table has its own sheet
+    # Labels the paper prints down the first column, one per row (表5-5: 星期一 … 星期日);
+    # that column has no header of its own (``Column("", …)``). ``paper_labels`` lists
+    # them after the table's columns, as forms.json does; ``rows`` must give them.
+    row_labels: Sequence[str] = ()
+    # Groups whose sub-columns are numbers the paper names by the group label alone
+    # (表5-10: 月份价格 over 1 … 12): ``paper_labels`` lists the group label only.
+    numbered_groups: Sequence[str] = ()
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from tests.factories import CustomerFactory, ProductFactory, ServiceRecordFactor
 from tests.ledger.declarations import ViewOnlyProducts, declared
 from tests.ledger.document_proofs import PROOFS, AnnualPlanForm
 from tests.sales.orders_helpers import make_order
+from tests.sales.plan_factories import action_plan, annual_plan, week_plan
 
 FACES = {Face.OPEN: "", Face.EXPORT: "export.xlsx", Face.PRINT: "print.pdf"}
 SALES_SIDE = frozenset(
@@ -28,6 +29,7 @@ POLICY = {
     "customers": dict.fromkeys(Face, SALES_SIDE),
     "service": dict.fromkeys(Face, OWNERS_AND_UP),
     "5-7": dict.fromkeys(Face, EVERYONE),
+    "5-3": dict.fromkeys(Face, OWNERS_AND_UP),
     "5-6": dict.fromkeys(Face, OWNERS_AND_UP),
     "5-11": dict.fromkeys(Face, OWNERS_AND_UP),
     "5-12": dict.fromkeys(Face, OWNERS_AND_UP),
@@ -152,9 +154,12 @@ DOCUMENTS = (*(p for p in PROOFS if p.code != "5-8"), ViewOnlyPlan)
 DOCUMENT_POLICY = {
     "customer": dict.fromkeys(Face, OWNERS_AND_UP),
     "5-8": dict.fromkeys(Face, OWNERS_AND_UP),
-    "5-9": dict.fromkeys(Face, OWNERS_AND_UP),
     "5-14": dict.fromkeys(Face, OWNERS_AND_UP),
-    "5-2": dict.fromkeys(Face, MANAGERS_AND_UP),
+    "5-2": dict.fromkeys(Face, MANAGERS_AND_UP),  # the proof stands in for the real 5-2
+    "5-4": dict.fromkeys(Face, OWNERS_AND_UP),
+    "5-5": dict.fromkeys(Face, OWNERS_AND_UP),
+    "5-9": dict.fromkeys(Face, OWNERS_AND_UP),
+    "5-10": dict.fromkeys(Face, OWNERS_AND_UP),
     "plan-view-only": {
         Face.OPEN: MANAGERS_AND_UP,
         Face.PRINT: MANAGERS_AND_UP,
@@ -165,9 +170,13 @@ DOCUMENT_POLICY = {
 
 @pytest.fixture
 def papers(org):
-    """A customer of each salesperson (two departments) and products for the lines."""
+    """A customer of each salesperson (two departments) and products for the lines; a
+    plan of each form and an export order for each salesperson."""
     for owner in (org.sales1, org.sales2, org.sales3):
-        CustomerFactory(owner=owner)
+        customer = CustomerFactory(owner=owner)
+        annual_plan(owner)
+        action_plan(owner, customer=customer)
+        week_plan(owner, customer=customer)
     ProductFactory.create_batch(2)
     for owner in (org.sales1, org.sales2, org.sales3):  # an export order each
         make_order(owner, export=True)
