@@ -91,7 +91,7 @@ def test_all_agree_then_gm_approves(org):
 
 
 def test_gm_signs_last(org):
-    contract, rnd = submitted(org.sales1)
+    _contract, rnd = submitted(org.sales1)
     sign_all(org, rnd, boxes=BOX_ORDER[:4])
     with pytest.raises(PermissionDenied, match="总经理"):
         sign(org, rnd, ReviewBox.GM)
@@ -99,7 +99,7 @@ def test_gm_signs_last(org):
 
 
 def test_a_reviewer_signs_only_the_box_of_their_role(org):
-    contract, rnd = submitted(org.sales1)
+    _contract, rnd = submitted(org.sales1)
     quality_box = rnd.steps.get(box=ReviewBox.QUALITY)
     for user in (org.production1, org.sales2, org.assistant1, org.gm, org.admin):
         with pytest.raises(PermissionDenied):
@@ -109,19 +109,19 @@ def test_a_reviewer_signs_only_the_box_of_their_role(org):
 
 
 def test_nobody_signs_the_review_of_their_own_contract(org):
-    contract, rnd = submitted(org.manager1)
+    _contract, rnd = submitted(org.manager1)
     with pytest.raises(PermissionDenied, match="own contract"):
         sign(org, rnd, ReviewBox.MANAGER)
 
 
 def test_a_manager_of_another_department_does_not_sign_the_manager_box(org):
-    contract, rnd = submitted(org.sales1)
+    _contract, rnd = submitted(org.sales1)
     with pytest.raises(PermissionDenied):
         review_sign(step=rnd.steps.get(box=ReviewBox.MANAGER), actor=org.manager2, opinion="agree")
 
 
 def test_a_box_is_signed_once(org):
-    contract, rnd = submitted(org.sales1)
+    _contract, rnd = submitted(org.sales1)
     sign(org, rnd, ReviewBox.QUALITY)
     with pytest.raises(AlreadySigned):
         sign(org, rnd, ReviewBox.QUALITY, comment="再签一次")
