@@ -90,8 +90,8 @@ def test_bad_input_saves_nothing_and_says_why(org, login):
 
 
 def test_sales1_cannot_sign_any_box(org, login):
-    contract, rnd = submitted(org.sales2)  # a colleague's contract sales1 cannot even see
-    own, own_round = submitted(org.sales1)
+    _contract, rnd = submitted(org.sales2)  # a colleague's contract sales1 cannot even see
+    _own, own_round = submitted(org.sales1)
     client = login(org.sales1)
     for step in own_round.steps.all():
         response = post_sign(client, step)
@@ -106,7 +106,7 @@ def test_sales1_cannot_sign_any_box(org, login):
 
 
 def test_production1_cannot_sign_the_quality_box(org, login):
-    contract, rnd = submitted(org.sales1)
+    _contract, rnd = submitted(org.sales1)
     client = login(org.production1)
     response = post_sign(client, rnd.steps.get(box=ReviewBox.QUALITY))
     assert messages_of(response) == ["只有品质部可以签署品质部一栏。"]
@@ -114,7 +114,7 @@ def test_production1_cannot_sign_the_quality_box(org, login):
 
 
 def test_a_manager_cannot_approve_their_own_contract(org, login):
-    contract, rnd = submitted(org.manager1)
+    _contract, rnd = submitted(org.manager1)
     client = login(org.manager1)
     response = post_sign(client, rnd.steps.get(box=ReviewBox.MANAGER))
     assert messages_of(response) == ["任何人都不能评审自己的合同。"]
@@ -152,7 +152,7 @@ def test_each_reviewer_finds_the_review_in_the_inbox_in_turn(org):
 
 
 def test_the_review_page_offers_each_reviewer_their_own_box_only(org, login):
-    contract, rnd = submitted(org.sales1)
+    contract, _rnd = submitted(org.sales1)
     page = login(org.quality1).get(f"/contracts/{contract.pk}/review/")
     assert [s.box for s in page.context["mine"]] == [ReviewBox.QUALITY]
     page = login(org.sales1).get(f"/contracts/{contract.pk}/review/")
