@@ -95,7 +95,8 @@ def main() -> None:
         ("inbox", "production1", "/inbox/"),
         ("inbox", "gm", "/inbox/"),
     ]
-    print("| case | user | median ms | p95 ms | queries |\n|---|---|---:|---:|---:|")
+    print("| case | user | median ms | p95 ms | CPU ms (median) | queries |")
+    print("|---|---|---:|---:|---:|---:|")
     for label, username, url in cases:
         client = Client()
         client.force_login(User.objects.get(username=username))
