@@ -1,0 +1,1 @@
+"""What happens after a contract's state moved and the transaction committed."""
