@@ -1,8 +1,9 @@
 """The contract family's records beside the contract itself: inspections (表5-22), uses of
 contract texts (表5-23), letters of authorisation (表5-24) and the archive (表5-25).
 
-Numbers a record carries on paper (档案编号, 证号) are gapless per series and year, drawn
-from ``RecordCounter`` inside the transaction that creates the record.
+Numbers a record carries on paper (档案编号 ``GD-2026-0001``, 证号 ``WT-2026-0001``) are
+gapless per series and year, drawn from the family's ``NumberCounter`` inside the
+transaction that creates the record.
 """
 
 from django.conf import settings
@@ -18,7 +19,6 @@ __all__ = [
     "ContractArchive",
     "ContractInspection",
     "ContractTextUse",
-    "RecordCounter",
     "RecordSeries",
 ]
 
@@ -30,28 +30,6 @@ class RecordSeries(models.TextChoices):
 
     ARCHIVE = "GD", _("archive number")
     AUTHORIZATION = "WT", _("authorization number")
-
-
-class RecordCounter(models.Model):
-    """The last number given in one series and year (``GD-2026-0007`` → 7).
-
-    The creating service locks the row (``select_for_update``) and moves it on in the
-    same transaction, so numbers are gapless and never given twice.
-    """
-
-    series = models.CharField(_("series"), max_length=4, choices=RecordSeries.choices)
-    year = models.PositiveIntegerField(_("year"))
-    last = models.PositiveIntegerField(_("last number"), default=0)
-
-    class Meta:
-        verbose_name = _("record counter")
-        verbose_name_plural = _("record counters")
-        constraints = [
-            models.UniqueConstraint(fields=["series", "year"], name="records_counter_unique")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.series}-{self.year}: {self.last}"
 
 
 def _long_text(label, *, blank=True):

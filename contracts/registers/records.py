@@ -15,7 +15,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce, NullIf
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from accounts.models import REVIEWER_ROLES
@@ -100,7 +100,13 @@ class ContractRegister(Register):
         return can_read_contract_registers(user)
 
     def contract_url(self, pk):
-        return reverse("contracts:contract-detail", args=[pk]) if pk else None
+        """The contract's page (a row links there when the contract pages are installed)."""
+        if not pk:
+            return None
+        try:
+            return reverse("contracts:contract-detail", args=[pk])
+        except NoReverseMatch:
+            return None
 
 
 @site.register

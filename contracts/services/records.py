@@ -23,7 +23,7 @@ from contracts.models import (
     ContractArchive,
     ContractInspection,
     ContractTextUse,
-    RecordCounter,
+    NumberCounter,
     RecordSeries,
 )
 from contracts.selectors_records import (
@@ -83,8 +83,8 @@ def allocate_number(*, series: str, year: int) -> str:
     """The next number of ``series`` in ``year`` (``GD-2026-0001``): gapless, allocated
     under a row lock in the caller's transaction, so a rolled-back record gives its
     number back. Call inside ``transaction.atomic``."""
-    RecordCounter.objects.get_or_create(series=series, year=year)
-    counter = RecordCounter.objects.select_for_update().get(series=series, year=year)
+    NumberCounter.objects.get_or_create(prefix=series, year=year)
+    counter = NumberCounter.objects.select_for_update().get(prefix=series, year=year)
     counter.last += 1
     counter.save(update_fields=["last"])
     return f"{series}-{year}-{counter.last:04d}"
@@ -340,7 +340,7 @@ def contract_archive(
             actor=actor,
             note=_("Archive number %(number)s") % {"number": archive.number},
         )
-        contract.status = locked.status
+        setattr(contract, workflow.field, workflow.state_of(locked))
     return archive
 
 
