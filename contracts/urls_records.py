@@ -7,14 +7,10 @@ from contracts.views import records as views
 
 urlpatterns: list = [
     path("inspections/new/", views.InspectionFormView.as_view(), name="inspection-create"),
-    path(
-        "inspections/<int:pk>/edit/", views.InspectionFormView.as_view(), name="inspection-edit"
-    ),
+    path("inspections/<int:pk>/edit/", views.InspectionFormView.as_view(), name="inspection-edit"),
     path("text-uses/new/", views.TextUseFormView.as_view(), name="text-use-create"),
     path("text-uses/<int:pk>/edit/", views.TextUseFormView.as_view(), name="text-use-edit"),
-    path(
-        "authorizations/new/", views.AuthorizationFormView.as_view(), name="authorization-create"
-    ),
+    path("authorizations/new/", views.AuthorizationFormView.as_view(), name="authorization-create"),
     path(
         "authorizations/<int:pk>/edit/",
         views.AuthorizationFormView.as_view(),

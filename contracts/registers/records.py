@@ -78,7 +78,7 @@ def period_text(row) -> str:
     start, end = row.get("start_on"), row.get("end_on")
     if not start and not end:
         return ""
-    return f"{start.isoformat() if start else ''}—{end.isoformat() if end else ''}"
+    return f"{start.isoformat() if start else ''}至{end.isoformat() if end else ''}"
 
 
 def confirmer_subquery(contract_ref: str):
@@ -125,7 +125,9 @@ class SalesContractRegister(ContractRegister):
     footer = ("复核", "填制")
     extra_values = ("pk", "contract_id")
     annotations = ("confirmer",)
-    help_text = "已签订合同的每一产品行：单价、数量、总价、付款方式、交货期与确认人（审批的总经理）。"
+    help_text = (
+        "已签订合同的每一产品行：单价、数量、总价、付款方式、交货期与确认人（审批的总经理）。"
+    )
     columns = (
         Column("合同编号", "contract__number", width=15, link=True),
         Column("签订日期", "contract__signed_on", kind=Kind.DATE, width=11),
@@ -242,12 +244,14 @@ class ContractManagementRegister(ContractRegister):
     header_fields = (HeaderField("编号"),)
     footer = ("记录人",)
     annotations = ("owner_name", "completed_at")
-    help_text = "合同的种类、净额、期限、付款、客户、经办人、执行部门与完成日期；归档后显示档案编号。"
+    help_text = (
+        "合同的种类、净额、期限、付款、客户、经办人、执行部门与完成日期；归档后显示档案编号。"
+    )
     columns = (
         Column("序号", kind=Kind.SEQ, width=6),
         Column("档案编号", "archive__number", width=13),
         Column("合同编号", "number", width=15, link=True),
-        Column("合同名称", "name", width=20),
+        Column("合同名称", "name", width=16),
         Column("合同种类", "kind", width=9),
         Column("合同净额", "net_amount", kind=Kind.MONEY, width=12),
         Column(
@@ -256,7 +260,7 @@ class ContractManagementRegister(ContractRegister):
             value=period_text,
             needs=("start_on", "end_on"),
             order_by="end_on",
-            width=21,
+            width=23,
         ),
         Column("签订日期", "signed_on", kind=Kind.DATE, width=11),
         Column(
@@ -268,8 +272,8 @@ class ContractManagementRegister(ContractRegister):
             width=14,
         ),
         Column("付款时间", "advance_due_on", kind=Kind.DATE, width=11),
-        Column("客户姓名", "customer__name", width=18),
-        Column("客户电话", "customer__phone", width=13),
+        Column("客户姓名", "customer__name", width=16),
+        Column("客户电话", "customer__phone", width=15),
         Column("经办人", "owner_name", width=8, order_by="owner__username"),
         Column("执行部门", "executing_department__name", width=10),
         Column("完成日期", "completed_at", kind=Kind.DATE, width=11, orderable=False),
@@ -295,13 +299,17 @@ class ReviewRegister(ContractRegister):
     code = "5-20"
     title = "合同评审登记台账"
     model = ReviewStep
+    orientation = "portrait"
     filterset_class = ReviewStepFilter
     default_ordering = ("-signed_at",)
     month_field = "signed_at"
     header_fields = (HeaderField("编号"), HeaderField("单位名称"), HeaderField("登记日期"))
     footer = ("填表", "审核")
     extra_values = ("pk", "round__contract_id")
-    help_text = "每个部门在合同评审表（表5-14）上的每一次评审结论，按评审日期排列；退回后重新提交的评审轮次均保留。"
+    help_text = (
+        "每个部门在合同评审表（表5-14）上的每一次评审结论，按评审日期排列；"
+        "退回后重新提交的评审轮次均保留。"
+    )
     columns = (
         Column("序号", kind=Kind.SEQ, width=6),
         Column("合同名称", "round__contract__name", width=22),
@@ -314,9 +322,7 @@ class ReviewRegister(ContractRegister):
 
     def can_open(self, user):
         # Department reviewers see their own box's decisions (the form is theirs too).
-        return can_read_contract_registers(user) or (
-            user.is_active and user.role in REVIEWER_ROLES
-        )
+        return can_read_contract_registers(user) or (user.is_active and user.role in REVIEWER_ROLES)
 
     def base_queryset(self, context):
         return review_steps_visible_to(context.user).exclude(opinion="")
@@ -344,7 +350,10 @@ class SalesStatisticsRegister(ContractRegister):
     footer = ("填表人", "主管")
     extra_values = ("pk", "contract_id")
     annotations = ("salesperson", "goods", "received")
-    help_text = "按销售人员统计已签订合同的货物、数量、单价与成交金额；货款回收记录取自收款记录，未关联时为空。"
+    help_text = (
+        "按销售人员统计已签订合同的货物、数量、单价与成交金额；"
+        "货款回收记录取自收款记录，未关联时为空。"
+    )
     columns = (
         Column("序号", kind=Kind.SEQ, width=6),
         Column("销售人员姓名", "salesperson", width=10, order_by="contract__owner__username"),
@@ -445,12 +454,15 @@ class TextUseRegister(OfficeRegister):
     code = "5-23"
     title = "合同文本领用登记台账"
     model = ContractTextUse
+    orientation = "portrait"
     filterset_class = TextUseFilter
     default_ordering = ("-used_on", "-pk")
     month_field = "used_on"
     header_fields = (HeaderField("编号"), HeaderField("单位名称"), HeaderField("登记日期"))
     footer = ("填表", "审核")
-    help_text = "合同文本的领用：文本名称、来源、实际使用份数、所用印章、使用人与日期。由销售助理登记。"
+    help_text = (
+        "合同文本的领用：文本名称、来源、实际使用份数、所用印章、使用人与日期。由销售助理登记。"
+    )
     columns = (
         Column("序号", kind=Kind.SEQ, width=6),
         Column("文本名称", "text_name", width=22, link=True),
@@ -488,7 +500,10 @@ class AuthorizationRegister(OfficeRegister):
     header_fields = (HeaderField("编号"), HeaderField("单位名称"), HeaderField("登记日期"))
     footer = ("制表", "审核")
     annotations = ("handler_name",)
-    help_text = "每份《授权委托书》：证号（按年连续编号）、委托人、被委托人、事项、金额、期限与权限。由销售助理登记。"
+    help_text = (
+        "每份《授权委托书》："
+        "证号（按年连续编号）、委托人、被委托人、事项、金额、期限与权限。由销售助理登记。"
+    )
     columns = (
         Column("证号", "number", width=13, link=True),
         Column("部门", "department", width=10),
@@ -527,6 +542,7 @@ class ArchiveRegister(ContractRegister):
     code = "5-25"
     title = "销售合同归档汇总登记台账"
     model = ContractArchive
+    orientation = "portrait"
     filterset_class = ArchiveFilter
     default_ordering = ("-archived_on", "-pk")
     month_field = "archived_on"
@@ -561,4 +577,3 @@ class ArchiveRegister(ContractRegister):
         if can_archive(user):
             return [(_("Archive a contract"), reverse("contracts:archive-choose"))]
         return []
-

@@ -229,9 +229,7 @@ def authorization_create(*, actor: User, data: Mapping[str, Any]) -> Authorizati
     _check_handler(actor, letter)
     # Validate before a number is drawn, so a refused letter leaves no trace.
     letter.full_clean(exclude=["number"])
-    letter.number = allocate_number(
-        series=RecordSeries.AUTHORIZATION, year=letter.issued_on.year
-    )
+    letter.number = allocate_number(series=RecordSeries.AUTHORIZATION, year=letter.issued_on.year)
     letter.full_clean()
     letter._history_user = actor
     letter.save()
@@ -299,9 +297,7 @@ def contract_archive(
     model = type(contract)
     # The contract's row is the lock two clerks archiving at once queue on.
     try:
-        locked = (
-            contracts_for_records(actor).select_for_update(of=("self",)).get(pk=contract.pk)
-        )
+        locked = contracts_for_records(actor).select_for_update(of=("self",)).get(pk=contract.pk)
     except model.DoesNotExist:
         raise PermissionDenied(_("You may not archive this contract.")) from None
     if ContractArchive.objects.filter(contract=locked).exists():
