@@ -143,9 +143,9 @@ class AuthorizationLetter(models.Model):
 
     number = models.CharField(_("certificate number"), max_length=20, unique=True, editable=False)
     department = models.CharField(_("department"), max_length=60)
-    holder_name = models.CharField(_("name"), max_length=60)
+    holder_name = models.CharField(_("holder's name"), max_length=60)
     position = models.CharField(_("position"), max_length=60, blank=True)
-    issued_on = models.DateField(_("date"))
+    issued_on = models.DateField(_("date issued"))
     principal = models.CharField(_("principal"), max_length=60)
     agent = models.CharField(_("agent"), max_length=60)
     matter = models.CharField(_("matter entrusted"), max_length=200)

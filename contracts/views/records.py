@@ -116,7 +116,7 @@ class RecordFormView(View):
             except submissions.Repeated as exc:
                 return submissions.answer(request, exc.url)
             except PermissionDenied as exc:
-                form.add_error(None, str(exc) or _("You may not do this."))
+                form.add_error(None, str(exc) or _("This action is not allowed for you."))
             except ValidationError as exc:
                 apply_errors(form, exc)
             else:
