@@ -405,7 +405,15 @@ def change_refusal(user: User, change: ChangeRequest, action: str) -> str | None
     checks, the 总经理 approves."""
     if not _active(user):
         return _("You may not do this.")
-    if user.pk in (change.drafted_by_id, change.checked_by_id):
+    signed = (
+        (change.drafted_by_id,)
+        if action == "check"
+        else (
+            change.drafted_by_id,
+            change.checked_by_id,
+        )
+    )
+    if user.pk in signed:
         return _("拟制, 审核 and 批准 are done by three different people.")
     if action == "check":
         if user.role != Role.MANAGER or not _manages_owner(user, change.contract):

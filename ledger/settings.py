@@ -280,3 +280,11 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# E-mail (overdue contract reviews …): printed on the console unless a backend is set.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ledger@localhost")
+# Contract review (表5-14): working days (Monday–Friday) from submission to the deadline.
+CONTRACT_REVIEW_WORKING_DAYS = env_int("CONTRACT_REVIEW_WORKING_DAYS", 3)

@@ -702,6 +702,40 @@ class ChangeRequest(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("contracts:change-detail", args=[self.pk])
 
+    def proposed_lines(self) -> list[dict[str, str]]:
+        """The change field by field: the applied diff once approved, else the proposal."""
+        if self.status == ChangeStatus.APPROVED:
+            version = getattr(self, "contract_version", None)
+            if version is not None:
+                return list(version.diff)
+        lines = []
+        for name, value in (self.proposed or {}).items():
+            try:
+                label = str(Contract._meta.get_field(name).verbose_name)
+            except Exception:
+                continue
+            if isinstance(value, bool):
+                value = "是" if value else "否"
+            lines.append({"field": name, "label": label, "old": "", "new": str(value or "")})
+        return lines
+
+    def content_text(self) -> str:
+        """合同变更内容 as printed: the request's words, then each changed value."""
+        parts = [self.content] if self.content else []
+        for line in self.proposed_lines():
+            if line["old"]:
+                parts.append(f"{line['label']}：{line['old']} → {line['new']}")
+            else:
+                parts.append(f"{line['label']}：→ {line['new']}")
+        return "\n".join(parts)
+
+    @property
+    def notices_complete(self) -> bool:
+        """The notice is complete when every notified department has signed."""
+        return self.status == ChangeStatus.APPROVED and all(
+            n.is_acknowledged for n in self.notices.all()
+        )
+
     def basis_labels(self) -> list[str]:
         return [str(ChangeBasis(k).label) for k in self.basis if k in ChangeBasis.values]
 

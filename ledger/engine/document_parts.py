@@ -119,6 +119,8 @@ class Checks:
     label: str
     options: Sequence[str | tuple[Any, str]]
     value: Accessor = None
+    # The text written after the last option (``□其他：＿＿``), e.g. which other basis.
+    other: Accessor = None
 
     def pairs(self) -> list[tuple[Any, str]]:
         return [o if isinstance(o, tuple) else (o, o) for o in self.options]
@@ -131,7 +133,12 @@ class Checks:
             chosen = {chosen}
         else:
             chosen = set(chosen)
-        return [(label, key in chosen) for key, label in self.pairs()]
+        ticks = [(label, key in chosen) for key, label in self.pairs()]
+        other = value_text(read(obj, self.other)) if self.other is not None else ""
+        if other and ticks:
+            label, on = ticks[-1]
+            ticks[-1] = (f"{label}：{other}", on)
+        return ticks
 
     def text(self, obj: Any) -> str:
         return "　".join(f"{CHECKED if on else UNCHECKED}{label}" for label, on in self.ticks(obj))
