@@ -7,6 +7,7 @@ transaction that creates the record.
 """
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -98,7 +99,7 @@ class ContractTextUse(models.Model):
 
     text_name = models.CharField(_("text name"), max_length=100)
     text_source = models.CharField(_("text source"), max_length=100)
-    copies = models.PositiveIntegerField(_("copies used"))
+    copies = models.PositiveIntegerField(_("copies used"), validators=[MinValueValidator(1)])
     seal_name = models.CharField(_("seal name"), max_length=60, blank=True)
     user_name = models.CharField(_("used by"), max_length=60)
     used_on = models.DateField(_("date of use"))
@@ -204,7 +205,7 @@ class ContractArchive(models.Model):
     )
     number = models.CharField(_("archive number"), max_length=20, unique=True, editable=False)
     archived_on = models.DateField(_("archived on"))
-    copies = models.PositiveIntegerField(_("copies filed"))
+    copies = models.PositiveIntegerField(_("copies filed"), validators=[MinValueValidator(1)])
     remarks = models.CharField(_("remarks"), max_length=200, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     archived_by = models.ForeignKey(

@@ -23,7 +23,6 @@ from contracts.models import (
     ContractArchive,
     ContractInspection,
     ContractTextUse,
-    NumberCounter,
     RecordSeries,
 )
 from contracts.selectors_records import (
@@ -36,6 +35,7 @@ from contracts.selectors_records import (
     inspection_contract_choices,
     text_use_contract_choices,
 )
+from contracts.services.numbering import next_number
 from ledger.services.base import update_record
 
 INSPECTION_FIELDS = (
@@ -80,14 +80,9 @@ COMPLETED, ARCHIVED = "completed", "archived"
 
 
 def allocate_number(*, series: str, year: int) -> str:
-    """The next number of ``series`` in ``year`` (``GD-2026-0001``): gapless, allocated
-    under a row lock in the caller's transaction, so a rolled-back record gives its
-    number back. Call inside ``transaction.atomic``."""
-    NumberCounter.objects.get_or_create(prefix=series, year=year)
-    counter = NumberCounter.objects.select_for_update().get(prefix=series, year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"{series}-{year}-{counter.last:04d}"
+    """The next number of ``series`` in ``year`` (``GD-2026-0001``): gapless, from the
+    family's counter (``contracts.services.numbering``), inside the creating transaction."""
+    return next_number(prefix=series, year=year)
 
 
 def _assign(record, data: Mapping[str, Any], fields) -> None:
