@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from contracts.models import (
     AuthorizationLetter,
     ContractArchive,
@@ -98,7 +99,7 @@ class AuthorizationForm(VersionedForm):
         super().__init__(*args, **kwargs)
         handlers = handler_choices(user)
         if self.instance.pk and self.instance.handled_by_id:
-            handlers = type(user)._default_manager.filter(
+            handlers = User.objects.filter(
                 Q(pk__in=handlers.values("pk")) | Q(pk=self.instance.handled_by_id)
             )
         self.fields["handled_by"].queryset = handlers.distinct().order_by("username")
