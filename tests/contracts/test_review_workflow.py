@@ -110,7 +110,7 @@ def test_a_reviewer_signs_only_the_box_of_their_role(org):
 
 def test_nobody_signs_the_review_of_their_own_contract(org):
     _contract, rnd = submitted(org.manager1)
-    with pytest.raises(PermissionDenied, match="own contract"):
+    with pytest.raises(PermissionDenied, match="自己的合同"):
         sign(org, rnd, ReviewBox.MANAGER)
 
 
@@ -162,7 +162,7 @@ def test_resubmission_opens_a_new_round_and_keeps_the_old_one(org):
 
 def test_sealing_is_refused_before_approval(org):
     contract, rnd = submitted(org.sales1)
-    with pytest.raises(ValidationError, match="only after its review has passed"):
+    with pytest.raises(ValidationError, match="评审通过后方可加盖印章"):
         contract_seal(contract=contract, actor=org.sales1)
     contract.refresh_from_db()
     assert contract.status == ContractStatus.IN_REVIEW
