@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accounts.models import REVIEWER_ROLES, Role, User
@@ -45,6 +45,28 @@ def contracts_for_records(user: User) -> QuerySet:
     return contracts_visible_to(user)
 
 
+def contract_rows_q(user: User, path: str = "contract") -> Q | None:
+    """The rule of ``contracts_for_records`` on rows that point at a contract through
+    ``path``: ``None`` for no row at all, ``Q()`` for every row (no subquery for the
+    总经理 and admins), else the rows whose contract the user may read."""
+    from contracts.models import Contract
+    from contracts.selectors import contract_detail_q
+
+    if not _active(user) or user.role in REVIEWER_ROLES:
+        return None
+    rule = contract_detail_q(user)
+    if rule is None:
+        return None
+    if rule == Q():
+        return Q()
+    return Q(**{f"{path}__in": Contract.objects.filter(rule)})
+
+
+def _rows(queryset: QuerySet, user: User, path: str = "contract") -> QuerySet:
+    rule = contract_rows_q(user, path)
+    return queryset.none() if rule is None else queryset.filter(rule)
+
+
 # --- 表5-22 inspections -------------------------------------------------------------------
 def can_read_contract_registers(user: User) -> bool:
     """The contract registers (5-17 … 5-22, 5-25) are for the sales side."""
@@ -60,7 +82,7 @@ def inspections_visible_to(user: User) -> QuerySet[ContractInspection]:
     """Inspections follow their contract (``contracts_for_records``)."""
     if not can_read_contract_registers(user):
         return ContractInspection.objects.none()
-    return ContractInspection.objects.filter(contract__in=contracts_for_records(user))
+    return _rows(ContractInspection.objects.all(), user)
 
 
 def get_inspection_for(user: User, pk: Any) -> ContractInspection:
@@ -149,7 +171,7 @@ def archives_visible_to(user: User) -> QuerySet[ContractArchive]:
     """Archive records follow their contract (``contracts_for_records``)."""
     if not can_read_contract_registers(user):
         return ContractArchive.objects.none()
-    return ContractArchive.objects.filter(contract__in=contracts_for_records(user))
+    return _rows(ContractArchive.objects.all(), user)
 
 
 def get_archive_for(user: User, pk: Any) -> ContractArchive:
@@ -175,7 +197,16 @@ def review_steps_visible_to(user: User) -> QuerySet:
         )
     if not user.is_sales_side:
         return ReviewStep.objects.none()
-    return ReviewStep.objects.filter(round__contract__in=contracts_for_records(user))
+    return _rows(ReviewStep.objects.all(), user, "round__contract")
+
+
+def contract_lines_visible_to(user: User) -> QuerySet:
+    """The product lines of the contracts ``user`` may read (表5-17, 5-21)."""
+    from contracts.models import ContractLine
+
+    if not can_read_contract_registers(user):
+        return ContractLine.objects.none()
+    return _rows(ContractLine.objects.all(), user)
 
 
 def archivable_contracts_for(user: User) -> QuerySet:

@@ -45,6 +45,7 @@ from contracts.selectors_records import (
     can_read_contract_registers,
     can_read_office_registers,
     can_record_inspection,
+    contract_lines_visible_to,
     contracts_for_records,
     inspections_visible_to,
     review_steps_visible_to,
@@ -152,9 +153,7 @@ class SalesContractRegister(ContractRegister):
     totals = ("amount",)
 
     def base_queryset(self, context):
-        return ContractLine.objects.filter(
-            contract__in=contracts_for_records(context.user), contract__signed_on__isnull=False
-        )
+        return contract_lines_visible_to(context.user).filter(contract__signed_on__isnull=False)
 
     def annotate(self, queryset, context):
         return queryset.annotate(confirmer=confirmer_subquery("contract_id"))
@@ -301,7 +300,8 @@ class ReviewRegister(ContractRegister):
     model = ReviewStep
     orientation = "portrait"
     filterset_class = ReviewStepFilter
-    default_ordering = ("-signed_at",)
+    # Newest decision first, along the index of migration 0003.
+    default_ordering = ("-signed_at", "-pk")
     month_field = "signed_at"
     header_fields = (HeaderField("编号"), HeaderField("单位名称"), HeaderField("登记日期"))
     footer = ("填表", "审核")
@@ -370,9 +370,7 @@ class SalesStatisticsRegister(ContractRegister):
     totals = ("amount",)
 
     def base_queryset(self, context):
-        return ContractLine.objects.filter(
-            contract__in=contracts_for_records(context.user), contract__signed_on__isnull=False
-        )
+        return contract_lines_visible_to(context.user).filter(contract__signed_on__isnull=False)
 
     def annotate(self, queryset, context):
         from django.db.models.functions import Concat
