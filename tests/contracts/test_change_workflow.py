@@ -162,7 +162,9 @@ def test_the_change_through_the_pages(org, login):
     change = response.context["change"]
     assert change.proposed == {"delivery_on": "2027-02-01", "is_penalty": True}
     # The drafter cannot check it, the manager can; the manager cannot approve it.
-    response = client.post(f"/contracts/changes/{change.pk}/action/", {"move": "check"}, follow=True)
+    response = client.post(
+        f"/contracts/changes/{change.pk}/action/", {"move": "check"}, follow=True
+    )
     assert messages_of(response) == ["拟制、审核、批准须由三个不同的人完成。"]
     change.refresh_from_db()
     assert change.status == ChangeStatus.DRAFT
