@@ -89,7 +89,7 @@ def get_inspection_for(user: User, pk: Any) -> ContractInspection:
     """The inspection ``pk`` if ``user`` may see its contract; 404 when missing or forbidden."""
     try:
         return inspections_visible_to(user).select_related("contract").get(pk=int(pk))
-    except (ContractInspection.DoesNotExist, ValueError, TypeError):
+    except (ContractInspection.DoesNotExist, ValueError, TypeError, OverflowError):
         raise Http404("no such inspection") from None
 
 
@@ -128,7 +128,7 @@ def text_uses_visible_to(user: User) -> QuerySet[ContractTextUse]:
 def get_text_use_for(user: User, pk: Any) -> ContractTextUse:
     try:
         return text_uses_visible_to(user).get(pk=int(pk))
-    except (ContractTextUse.DoesNotExist, ValueError, TypeError):
+    except (ContractTextUse.DoesNotExist, ValueError, TypeError, OverflowError):
         raise Http404("no such record") from None
 
 
@@ -141,7 +141,7 @@ def authorizations_visible_to(user: User) -> QuerySet[AuthorizationLetter]:
 def get_authorization_for(user: User, pk: Any) -> AuthorizationLetter:
     try:
         return authorizations_visible_to(user).get(pk=int(pk))
-    except (AuthorizationLetter.DoesNotExist, ValueError, TypeError):
+    except (AuthorizationLetter.DoesNotExist, ValueError, TypeError, OverflowError):
         raise Http404("no such letter") from None
 
 
@@ -177,7 +177,7 @@ def archives_visible_to(user: User) -> QuerySet[ContractArchive]:
 def get_archive_for(user: User, pk: Any) -> ContractArchive:
     try:
         return archives_visible_to(user).select_related("contract").get(pk=int(pk))
-    except (ContractArchive.DoesNotExist, ValueError, TypeError):
+    except (ContractArchive.DoesNotExist, ValueError, TypeError, OverflowError):
         raise Http404("no such archive record") from None
 
 

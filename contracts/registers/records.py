@@ -202,7 +202,6 @@ class OrderContractRegister(ContractRegister):
         Column("要求交货日期", "delivery_on", kind=Kind.DATE, width=12),
         Column("实际交货日期", "delivered_on", kind=Kind.DATE, width=12, orderable=False),
     )
-    totals = ("ordered",)
 
     def base_queryset(self, context):
         return contracts_for_records(context.user).filter(kind="order")
@@ -277,7 +276,6 @@ class ContractManagementRegister(ContractRegister):
         Column("执行部门", "executing_department__name", width=10),
         Column("完成日期", "completed_at", kind=Kind.DATE, width=11, orderable=False),
     )
-    totals = ("net_amount",)
 
     def base_queryset(self, context):
         return contracts_for_records(context.user).exclude(status__in=("draft", "cancelled"))

@@ -8,7 +8,6 @@ with ``full_clean`` and records the history user; updates go through
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Mapping
 from typing import Any
 
@@ -261,17 +260,6 @@ def _workflow_of(contract):
         return None
 
 
-def contract_archivable(contract) -> bool:
-    """A contract may be archived once it is completed (where its workflow has that state)
-    and while it has no archive record."""
-    if ContractArchive.objects.filter(contract=contract).exists():
-        return False
-    workflow = _workflow_of(contract)
-    if workflow is None or COMPLETED not in set(workflow.states.values):
-        return True
-    return workflow.state_of(contract) == COMPLETED
-
-
 @transaction.atomic
 def contract_archive(
     *,
@@ -360,7 +348,3 @@ def archive_update(
         check=check,
         validate=validate,
     )
-
-
-def today() -> datetime.date:
-    return timezone.localdate()

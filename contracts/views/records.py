@@ -23,6 +23,7 @@ from contracts.forms_records import (
     InspectionForm,
     TextUseForm,
 )
+from contracts.models import Contract
 from contracts.selectors_records import (
     archivable_contracts_for,
     can_archive,
@@ -301,7 +302,7 @@ class ArchiveCreateView(View):
             self.contract = (
                 archivable_contracts_for(request.user).select_related("customer").get(pk=int(pk))
             )
-        except (ValueError, TypeError, archivable_contracts_for(request.user).model.DoesNotExist):
+        except (ValueError, TypeError, OverflowError, Contract.DoesNotExist):
             raise Http404("no contract to archive") from None
         return super().dispatch(request, *args, **kwargs)
 
