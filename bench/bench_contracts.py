@@ -38,6 +38,9 @@ TARGET_MS = 100
 
 # (label, user, url)
 CASES = [
+    # A reference with little data (40 products): what any page costs on the machine as it
+    # is at the time of the run, to read the other figures against.
+    ("参照：表5-7 产品记录表（40 行）", "admin", "/registers/5-7/"),
     ("5-17 销售合同登记台账 本年度（admin）", "admin", "/registers/5-17/"),
     ("5-17 本年度（manager1，本部门）", "manager1", "/registers/5-17/"),
     (
