@@ -34,32 +34,53 @@ def _active(user: User) -> bool:
     return bool(user.is_authenticated and user.is_active)
 
 
-def contracts_for_records(user: User) -> QuerySet:
-    """The contracts whose records ``user`` may read: the contract selector's rows for the
-    sales side; department reviewers none (they see contracts under review only)."""
-    from contracts.models import Contract
-    from contracts.selectors import contracts_visible_to
+def register_contract_q(user: User) -> Q | None:
+    """``contract_detail_q`` of ``contracts.selectors`` for the registers, written on the
+    contract's own columns so the database reads it from indexes (no joins through the
+    owner's and the customer's owner's departments): the same contracts, which
+    ``tests/contracts/test_registers_records.py`` checks role by role against
+    ``contracts_visible_to``. ``None`` means no contract, ``Q()`` every contract.
+
+    Department reviewers get none: in the registers they see only their own boxes (5-20).
+    """
+    from accounts.models import OWNER_ROLES
+    from accounts.selectors import managed_department_ids
+    from contracts.selectors import contract_detail_q
+    from ledger.models import Customer
 
     if not _active(user) or user.role in REVIEWER_ROLES:
-        return Contract.objects.none()
-    return contracts_visible_to(user)
+        return None
+    if user.role == Role.MANAGER:
+        scope = managed_department_ids(user) or set()
+        people = User.objects.filter(Q(pk=user.pk) | Q(department_id__in=scope)).values("pk")
+        return Q(owner_id__in=people) | Q(
+            customer_id__in=Customer.objects.filter(owner_id__in=people).values("pk")
+        )
+    if user.role in OWNER_ROLES:
+        return Q(owner_id=user.pk) | Q(
+            customer_id__in=Customer.objects.filter(owner_id=user.pk).values("pk")
+        )
+    return contract_detail_q(user)
+
+
+def contracts_for_records(user: User) -> QuerySet:
+    """The contracts whose records ``user`` may read (``register_contract_q``)."""
+    from contracts.models import Contract
+
+    rule = register_contract_q(user)
+    return Contract.objects.none() if rule is None else Contract.objects.filter(rule)
 
 
 def contract_rows_q(user: User, path: str = "contract") -> Q | None:
     """The rule of ``contracts_for_records`` on rows that point at a contract through
     ``path``: ``None`` for no row at all, ``Q()`` for every row (no subquery for the
     总经理 and admins), else the rows whose contract the user may read."""
-    from contracts.models import Contract
-    from contracts.selectors import contract_detail_q
-
-    if not _active(user) or user.role in REVIEWER_ROLES:
-        return None
-    rule = contract_detail_q(user)
+    rule = register_contract_q(user)
     if rule is None:
         return None
     if rule == Q():
         return Q()
-    return Q(**{f"{path}__in": Contract.objects.filter(rule)})
+    return Q(**{f"{path}__in": contracts_for_records(user).values("pk")})
 
 
 def _rows(queryset: QuerySet, user: User, path: str = "contract") -> QuerySet:

@@ -220,3 +220,33 @@ def test_the_printed_5_25_says_what_it_covers(ledger, client, org):
     text = pdf_text(client.get("/registers/5-25/print.pdf?year=2026").content)
     assert ledger["archive"].number in text
     assert "2026" in text and "制表" in text
+
+
+def test_the_registers_rule_is_the_contract_selectors_rule_role_by_role(org):
+    """``register_contract_q`` reads the rule from the contract's own columns; it must
+    select exactly the contracts ``contracts_visible_to`` shows (reviewers aside)."""
+    from contracts.selectors import contracts_visible_to
+    from contracts.selectors_records import contracts_for_records
+    from tests.factories import CustomerFactory
+
+    made = [
+        make_contract(org.sales1),
+        make_contract(org.sales2, status=ContractStatus.DRAFT, signed_on=None),
+        make_contract(org.sales3),
+        # Owner and customer owner in different departments, both ways round.
+        make_contract(org.sales1, customer=CustomerFactory(owner=org.sales3)),
+        make_contract(org.sales3, customer=CustomerFactory(owner=org.sales2)),
+        make_contract(org.manager1, customer=CustomerFactory(owner=org.manager2)),
+        make_contract(org.manager2, status=ContractStatus.CANCELLED),
+    ]
+    assert len(made) == 7
+    for role in ("admin", "gm", "manager1", "manager2", "sales1", "sales2", "sales3"):
+        user = getattr(org, role)
+        assert set(contracts_for_records(user).values_list("pk", flat=True)) == set(
+            contracts_visible_to(user).values_list("pk", flat=True)
+        ), role
+    assistant = set(contracts_for_records(org.assistant1).values_list("pk", flat=True))
+    assert assistant == set(contracts_visible_to(org.assistant1).values_list("pk", flat=True))
+    assert len(assistant) == 6  # every contract but the draft
+    for role in ("production1", "quality1", "purchasing1"):
+        assert not contracts_for_records(getattr(org, role)).exists()
