@@ -128,11 +128,14 @@ def bench(runs: int, warmup: int, explain: bool) -> list[dict]:
         for _ in range(warmup):
             response = client.get(url)
             assert response.status_code == 200, (url, response.status_code)
-        times = []
+        times, cpu = [], []
         for _ in range(runs):
-            t0 = time.perf_counter()
+            c0, t0 = time.process_time(), time.perf_counter()
             response = client.get(url)
             times.append((time.perf_counter() - t0) * 1000)
+            # The application's own processor time: what the request costs this process,
+            # whatever else the machine is running (the database's share is in sql_ms).
+            cpu.append((time.process_time() - c0) * 1000)
             assert response.status_code == 200, (url, response.status_code)
         with CaptureQueriesContext(connection) as captured:
             client.get(url)
@@ -149,6 +152,7 @@ def bench(runs: int, warmup: int, explain: bool) -> list[dict]:
                 "rows": rows,
                 "queries": len(queries),
                 "sql_ms": sum(q["ms"] for q in queries),
+                "app_cpu_median_ms": statistics.median(cpu),
                 "slowest_query_ms": slowest["ms"],
                 "slowest_query": slowest["sql"],
                 "explain": explain_analyze(slowest["sql"]) if explain else None,
@@ -168,14 +172,16 @@ def render(report: dict) -> str:
     env = report["environment"]
     c = report["counts"]
     lines = [
-        "| page | user | rows | median ms | p95 ms | queries | slowest query ms | p95 < 100 ms |",
-        "|---|---|---:|---:|---:|---:|---:|---|",
+        "| page | user | rows | median ms | p95 ms | app CPU ms | queries | SQL ms "
+        "| p95 < 100 ms |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r in report["cases"]:
         rows = f"{r['rows']:,}" if r["rows"] is not None else "—"
         lines.append(
             f"| {r['label']} | {r['user']} | {rows} | {r['median_ms']:.1f} | {r['p95_ms']:.1f} | "
-            f"{r['queries']} | {r['slowest_query_ms']:.1f} | {verdict(r['p95_ms'] < TARGET_MS)} |"
+            f"{r['app_cpu_median_ms']:.1f} | {r['queries']} | {r['sql_ms']:.1f} | "
+            f"{verdict(r['p95_ms'] < TARGET_MS)} |"
         )
     head = (
         f"Data: {c['contracts']:,} contracts, {c['contract_lines']:,} lines, "
