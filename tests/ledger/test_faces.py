@@ -23,6 +23,7 @@ SALES_SIDE = frozenset(
 )
 OWNERS_AND_UP = frozenset({"admin", "gm", "manager1", "manager2", "sales1", "sales2", "sales3"})
 EVERYONE = frozenset(ROLES)
+OFFICE_READERS = frozenset({"admin", "gm", "manager1", "manager2", "assistant1"})
 
 # What the shipped declarations say, written out: the generated matrix below proves the
 # views obey the declarations, this proves the declarations say what the company wants.
@@ -35,6 +36,14 @@ POLICY = {
     "5-11": dict.fromkeys(Face, OWNERS_AND_UP),
     "5-12": dict.fromkeys(Face, OWNERS_AND_UP),
     "5-13": dict.fromkeys(Face, OWNERS_AND_UP),
+    # The contract registers: the sales side; 5-20 also the department reviewers (their own
+    # box's decisions); the office registers 5-23 / 5-24 the clerks, managers and 总经理.
+    **{code: dict.fromkeys(Face, SALES_SIDE) for code in ("5-17", "5-18", "5-19", "5-21")},
+    "5-20": dict.fromkeys(Face, EVERYONE),
+    "5-22": dict.fromkeys(Face, SALES_SIDE),
+    "5-23": dict.fromkeys(Face, OFFICE_READERS),
+    "5-24": dict.fromkeys(Face, OFFICE_READERS),
+    "5-25": dict.fromkeys(Face, SALES_SIDE),
     "view-only": {
         Face.OPEN: set(ROLES),
         Face.EXPORT: {"admin", "gm", "manager1", "manager2"},
