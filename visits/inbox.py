@@ -51,7 +51,7 @@ class ReportInbox(InboxProvider):
 
     def waiting_for(self, user):
         rule = _under(user, "visitor")
-        if rule is None or not (user.role == "manager"):
+        if rule is None or user.role != "manager":
             return VisitReport.objects.none()
         return VisitReport.objects.filter(rule, signed_at__isnull=True).select_related(
             "visitor", "customer"

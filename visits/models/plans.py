@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -15,7 +16,7 @@ MAX_VISITS_PER_MONTH = 31
 
 def month_field(month: int) -> models.PositiveSmallIntegerField:
     return models.PositiveSmallIntegerField(
-        _("planned visits in month %(month)d") % {"month": month},
+        format_lazy(_("planned visits in month {month}"), month=month),
         default=0,
         validators=[MaxValueValidator(MAX_VISITS_PER_MONTH)],
     )
