@@ -117,7 +117,7 @@ class VisitPlanRegister(Register):
         Column("拜访对象", "contact__name", width=10),
         Column("联系电话", "phone", width=14, order_by="customer__phone"),
         row_label_column(),
-        *month_columns("计划拜访次数与实际执行情况", "{row}_m{month}", name="m"),
+        *month_columns("计划拜访次数与实际执行情况", "{row}_m{month}", name="m", align="center"),
     )
     annotations = (
         "phone",

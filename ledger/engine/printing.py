@@ -86,7 +86,10 @@ def totals_cells(query: RegisterQuery, classes: dict[str, str]) -> list[tuple[st
 
 
 def cell_class(col: Column) -> str:
-    """The print class of a column's cells: numbers right, dates unbroken."""
+    """The print class of a column's cells: numbers right (or centred, ``align``), dates
+    unbroken."""
+    if col.align == "center":
+        return "num center" if col.is_numeric else "center"
     if col.is_numeric:
         return "num"
     if col.kind in (Kind.DATE, Kind.DATETIME):

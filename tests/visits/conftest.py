@@ -66,7 +66,18 @@ def visits(org, visit_day):
     s1, p1, l1, r1, d1 = make_visits(org.sales1, c1, k1, day=visit_day, label="一部")
     s3, p3, l3, r3, d3 = make_visits(org.sales3, c3, k3, day=visit_day, label="二部")
     return SimpleNamespace(
-        c1=c1, c3=c3, k1=k1, k3=k3,
-        schedule1=s1, schedule3=s3, plan1=p1, plan3=p3, line1=l1, line3=l3,
-        report1=r1[0], report3=r3[0], daily1=d1, daily3=d3,
+        c1=c1,
+        c3=c3,
+        k1=k1,
+        k3=k3,
+        schedule1=s1,
+        schedule3=s3,
+        plan1=p1,
+        plan3=p3,
+        line1=l1,
+        line3=l3,
+        report1=r1[0],
+        report3=r3[0],
+        daily1=d1,
+        daily3=d3,
     )

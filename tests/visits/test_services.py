@@ -57,10 +57,16 @@ def test_report_writes_timeline_last_contact_daily_line_and_follow_ups(org, visi
     customer.refresh_from_db()
     assert customer.last_contact_on == visit_day
     assert customer.last_contact_by == org.sales1
-    kinds = sorted(CustomerEvent.objects.filter(customer=customer).values_list("kind", "occurred_on"))
+    kinds = sorted(
+        CustomerEvent.objects.filter(customer=customer).values_list("kind", "occurred_on")
+    )
     assert kinds == sorted([(EventKind.FOLLOW_UP, due), (EventKind.MEETING, visit_day)])
     line = DailyLine.objects.get(report=report)
-    assert (line.day, line.customer_text, line.time_text) == (visit_day, customer.name, "10:00-11:00")
+    assert (line.day, line.customer_text, line.time_text) == (
+        visit_day,
+        customer.name,
+        "10:00-11:00",
+    )
     assert list(FollowUp.objects.values_list("action", "due_on")) == [("寄样品", due)]
 
 
@@ -162,7 +168,9 @@ def test_sign_by_manager_only_once(org, visit_day):
         visit_report_sign(actor=org.sales1, report=report, comment="好", expected_version=1)
     with pytest.raises(PermissionDenied):
         visit_report_sign(actor=org.manager2, report=report, comment="好", expected_version=1)
-    signed = visit_report_sign(actor=org.manager1, report=report, comment="继续跟进", expected_version=1)
+    signed = visit_report_sign(
+        actor=org.manager1, report=report, comment="继续跟进", expected_version=1
+    )
     assert (signed.signed_by, signed.manager_comment) == (org.manager1, "继续跟进")
     with pytest.raises(ValidationError):
         visit_report_sign(actor=org.gm, report=signed, comment="再签", expected_version=2)
