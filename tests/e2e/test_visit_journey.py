@@ -5,6 +5,8 @@ import datetime
 
 from django.utils import timezone
 
+from tests.e2e.conftest import ARTIFACTS
+
 from tests.e2e.test_journey import log_in
 from tests.factories import ContactFactory, CustomerFactory
 from tests.formcheck import missing_labels, pdf_text
@@ -22,7 +24,7 @@ def actual_count(page, year, salesperson, month):
     return int(actual.locator("td").nth(month).inner_text().strip() or 0)
 
 
-def test_phone_visit_report_journey(org, browser, live_server, shot):
+def test_phone_visit_report_journey(org, browser, live_server):
     context = browser.new_context(
         base_url=live_server.url,
         locale="zh-CN",
@@ -31,6 +33,7 @@ def test_phone_visit_report_journey(org, browser, live_server, shot):
         has_touch=True,
     )
     context.set_default_timeout(15000)
+    ARTIFACTS.mkdir(exist_ok=True)
     page = context.new_page()
     today = timezone.localdate()
     customer = CustomerFactory(owner=org.sales1, name="杭州云帆测控")
@@ -52,7 +55,7 @@ def test_phone_visit_report_journey(org, browser, live_server, shot):
     log_in(page, "sales1")
     before = actual_count(page, today.year, org.sales1, today.month)
     page.goto("/visits/")
-    shot("visits-today-390")
+    page.screenshot(path=str(ARTIFACTS / "visits-today-390.png"), full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.locator(f"[data-testid=planned-{line.pk}]").get_by_role("link").click()
     form = page.locator("[data-testid=report-form]")
@@ -64,7 +67,7 @@ def test_phone_visit_report_journey(org, browser, live_server, shot):
     form.get_by_label("后续行动1").fill("寄送报价单")
     form.get_by_label("期限1").fill((today + datetime.timedelta(days=3)).isoformat())
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    shot("visits-report-form-390")
+    page.screenshot(path=str(ARTIFACTS / "visits-report-form-390.png"), full_page=True)
     form.get_by_role("button", name="保存").click()
     page.wait_for_url("**/visits/reports/*/")
     assert "已保存" in page.content()
@@ -79,7 +82,7 @@ def test_phone_visit_report_journey(org, browser, live_server, shot):
     page.get_by_role("button", name="批示并签字").click()
     page.wait_for_url(f"**/visits/reports/{report.pk}/")
     assert "拜访报告已签字" in page.content()
-    shot("visits-report-signed-390")
+    page.screenshot(path=str(ARTIFACTS / "visits-report-signed-390.png"), full_page=True)
 
     response = page.request.get(f"/forms/5-29/{report.pk}.pdf")
     assert response.status == 200
