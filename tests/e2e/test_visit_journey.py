@@ -6,7 +6,6 @@ import datetime
 from django.utils import timezone
 
 from tests.e2e.conftest import ARTIFACTS
-
 from tests.e2e.test_journey import log_in
 from tests.factories import ContactFactory, CustomerFactory
 from tests.formcheck import missing_labels, pdf_text

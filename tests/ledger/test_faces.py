@@ -27,6 +27,10 @@ POLICY = {
     "customers": dict.fromkeys(Face, SALES_SIDE),
     "service": dict.fromkeys(Face, OWNERS_AND_UP),
     "5-7": dict.fromkeys(Face, EVERYONE),
+    # The visit family: whoever has visit ledgers (salespeople and everyone above them).
+    "5-27": dict.fromkeys(Face, OWNERS_AND_UP),
+    "5-28": dict.fromkeys(Face, OWNERS_AND_UP),
+    "5-30": dict.fromkeys(Face, OWNERS_AND_UP),
     "view-only": {
         Face.OPEN: set(ROLES),
         Face.EXPORT: {"admin", "gm", "manager1", "manager2"},
@@ -148,6 +152,7 @@ DOCUMENT_POLICY = {
     "5-8": dict.fromkeys(Face, OWNERS_AND_UP),
     "5-14": dict.fromkeys(Face, OWNERS_AND_UP),
     "5-2": dict.fromkeys(Face, MANAGERS_AND_UP),
+    "5-29": dict.fromkeys(Face, OWNERS_AND_UP),
     "plan-view-only": {
         Face.OPEN: MANAGERS_AND_UP,
         Face.PRINT: MANAGERS_AND_UP,
