@@ -42,6 +42,9 @@ REPORT_FIELDS = (
     "actions",
 )
 MAX_FOLLOW_UPS = 10
+# Relations the service has fetched and checked itself (visibility, ownership): validating
+# them again would query each row a second time.
+CHECKED_RELATIONS = ["visitor", "customer", "contact", "planned_visit", "signed_by"]
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,16 @@ class FollowUpItem:
 
     action: str
     due_on: datetime.date
+
+
+TEXT_FIELDS = frozenset({"purpose", "contact_info", "record", "problems", "actions"})
+
+
+def _value(field: str, value: Any) -> Any:
+    """A form's empty text is "" in the database; an empty choice of contact is None."""
+    if value is None and field in TEXT_FIELDS:
+        return ""
+    return value
 
 
 def _time_text(report: VisitReport) -> str:
@@ -88,22 +101,17 @@ def _follow_up_title(item: FollowUp) -> str:
         }
 
 
-def _sync_daily_line(report: VisitReport) -> None:
-    line, _created = DailyLine.objects.get_or_create(
-        report=report,
-        defaults={
-            "salesperson_id": report.visitor_id,
-            "day": report.visited_on,
-            "purpose": report.purpose,
-        },
-    )
+def _sync_daily_line(report: VisitReport, *, created: bool) -> None:
+    """The report's line of 表5-30, copied from the validated report."""
+    line = DailyLine(report=report, salesperson_id=report.visitor_id)
+    if not created:
+        line = DailyLine.objects.filter(report=report).first() or line
     line.day = report.visited_on
     line.customer_text = report.customer.name[:120]
     line.time_text = _time_text(report)
     line.purpose = report.purpose
     line.result = report.record
     line.remarks = report.actions
-    line.full_clean()
     line.save()
 
 
@@ -140,7 +148,7 @@ def visit_report_create(
     report = VisitReport(visitor=actor, customer=customer, planned_visit=planned_visit)
     for field in REPORT_FIELDS:
         if field in data:
-            setattr(report, field, data[field] if data[field] is not None else "")
+            setattr(report, field, _value(field, data[field]))
     if report.contact_id and report.contact.customer_id != customer.pk:
         raise refuse(_("The person met is not a contact of this customer."), "contact")
     _validate_times(report.started_at, report.ended_at)
@@ -159,10 +167,10 @@ def visit_report_create(
     if report.started_at:
         report.visited_on = timezone.localtime(report.started_at).date()
         report.number = next_number(form="5-29", prefix="BF", year=report.visited_on.year)
-    report.full_clean()
+    report.full_clean(exclude=CHECKED_RELATIONS)
     report._history_user = actor
     report.save()
-    _sync_daily_line(report)
+    _sync_daily_line(report, created=True)
     customer_event_record_from_source(
         source=report,
         customer=customer,
@@ -191,7 +199,7 @@ def follow_up_add(
     )
     if item.due_on and item.due_on < report.visited_on:
         raise refuse(_("A follow-up cannot be due before the visit."), "follow_ups")
-    item.full_clean()
+    item.full_clean(exclude=["report", "customer", "owner"])
     item._history_user = actor
     item.save()
     customer_event_record_from_source(
@@ -218,16 +226,16 @@ def visit_report_update(
         raise refuse(_("A signed report can no longer be changed."))
     for field in REPORT_FIELDS:
         if field in data:
-            setattr(locked, field, data[field] if data[field] is not None else "")
+            setattr(locked, field, _value(field, data[field]))
     if locked.contact_id and locked.contact.customer_id != locked.customer_id:
         raise refuse(_("The person met is not a contact of this customer."), "contact")
     _validate_times(locked.started_at, locked.ended_at)
     locked.visited_on = timezone.localtime(locked.started_at).date()
     locked.version += 1
-    locked.full_clean()
+    locked.full_clean(exclude=CHECKED_RELATIONS)
     locked._history_user = actor
     locked.save()
-    _sync_daily_line(locked)
+    _sync_daily_line(locked, created=False)
     return locked
 
 
@@ -252,7 +260,7 @@ def visit_report_sign(
     locked.signed_by = actor
     locked.signed_at = timezone.now()
     locked.version += 1
-    locked.full_clean()
+    locked.full_clean(exclude=CHECKED_RELATIONS, validate_unique=False)
     locked._history_user = actor
     locked.save()
     return locked
