@@ -290,6 +290,10 @@ def main(argv=None) -> int:
                 f"(SELECT MAX(id) FROM {table}))"
             )
 
+    # Foreign keys are checked when the loading transaction commits; the indexes are
+    # built afterwards, in a transaction of their own.
+    with transaction.atomic(), connection.cursor() as cursor:
+
         def rebuild():
             cursor.execute("SET maintenance_work_mem = '256MB'")
             for _name, sql in indexes:

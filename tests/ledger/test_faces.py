@@ -3,9 +3,11 @@ of the site, every role of the demo organisation, every face (list, Excel, PDF).
 declaration refuses answers 403; a face it allows answers 200; a document the role may not
 see answers 404 whatever the face."""
 
+import datetime
 import io
 
 import pytest
+from django.apps import apps
 from openpyxl import load_workbook
 
 from ledger.engine import Face, site
@@ -126,9 +128,16 @@ def test_a_column_rule_shows_a_column_to_some_roles_only(org, rows, client):
 def test_the_shared_ledger_shows_the_shared_columns_only(org, rows, client):
     client.force_login(org.sales2)
     public = client.get("/registers/customers/").context["query"].columns
-    assert [c.label for c in public] == ["序号", "客户名称", "客户类别", "负责人", "最近联系"]
+    assert [c.label for c in public] == [
+        "序号",
+        "客户名称",
+        "客户类别",
+        "负责人",
+        "最近联系",
+        "联系人员",
+    ]
     personal = client.get("/registers/customers/?scope=personal").context["query"].columns
-    assert len(personal) == 15
+    assert len(personal) == 16
 
 
 # --- Documents ------------------------------------------------------------------------
@@ -167,6 +176,13 @@ def papers(org):
     for owner in (org.sales1, org.sales2, org.sales3):
         CustomerFactory(owner=owner)
     ProductFactory.create_batch(2)
+    if apps.is_installed("visits"):  # a visit report (表5-29) of each salesperson
+        from tests.visits.conftest import make_visits
+
+        day = datetime.date.today() - datetime.timedelta(days=1)
+        for owner in (org.sales1, org.sales2, org.sales3):
+            customer = CustomerFactory(owner=owner)
+            make_visits(owner, customer, None, day=day)
 
 
 def document_urls(document, user):
