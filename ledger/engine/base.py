@@ -229,6 +229,12 @@ class Register(Access):
     def display_title(self, context: RegisterContext) -> str:
         return self.title
 
+    def footer_values(self, context: RegisterContext) -> Mapping[str, str]:
+        """What is known of the footer signatures (``{"填表": "张三 2026-11-30"}``): printed
+        after their labels in the PDF and the sheet; a signature not named stays a blank to
+        sign by hand."""
+        return {}
+
     # --- derived ----------------------------------------------------------------------
     def get_absolute_url(self) -> str:
         return reverse("register-list", args=[self.code])

@@ -323,10 +323,11 @@ class SheetWriter:
         cells: list = []
         # Spread the signatures across the width, as on the paper form.
         step = max(self.ncols // len(footer), 1)
+        values = self.register.footer_values(self.query.context)
         for i, label in enumerate(footer):
             while len(cells) < i * step:
                 cells.append(None)
-            cells.append(self._cell(f"{label}：＿＿＿＿＿＿"))
+            cells.append(self._cell(f"{label}：{values.get(label) or '＿＿＿＿＿＿'}"))
         self._append(cells)
 
     def _notes(self) -> None:

@@ -45,7 +45,9 @@ def register_print_context(query: RegisterQuery) -> dict[str, Any]:
         "widths": widths,
         "rows": rows,
         "totals": totals_cells(query, classes),
-        "signature_line": signature_line(register.footer, register.orientation),
+        "signature_line": signature_line(
+            register.footer, register.orientation, register.footer_values(context)
+        ),
         "notes": list(register.notes),
         "orientation": register.orientation,
         # Wide registers print in a smaller type so that every column keeps its label whole.
@@ -84,7 +86,10 @@ def totals_cells(query: RegisterQuery, classes: dict[str, str]) -> list[tuple[st
 
 
 def cell_class(col: Column) -> str:
-    """The print class of a column's cells: numbers right, dates unbroken."""
+    """The print class of a column's cells: numbers right (or centred, ``align``), dates
+    unbroken."""
+    if col.align == "center":
+        return "num center" if col.is_numeric else "center"
     if col.is_numeric:
         return "num"
     if col.kind in (Kind.DATE, Kind.DATETIME):
@@ -99,18 +104,24 @@ DENSE_WIDTH = {"landscape": 170, "portrait": 110}
 LINE_CHARS = {"landscape": 84, "portrait": 57}
 
 
-def signature_line(labels, orientation: str) -> str:
+def signature_line(labels, orientation: str, values=None) -> str:
     """The signature line as one run of text across the page: ``复核：＿＿＿　填制：＿＿＿``.
 
     Written blanks (＿) rather than drawn lines keep the line a single piece of text
     that spans the table, so text extraction reads it after every column heading.
+    ``values`` names who signed (``Register.footer_values``): printed in place of the blank.
     """
+    values = values or {}
     labels = list(labels)
     if not labels:
         return ""
     width = LINE_CHARS.get(orientation, LINE_CHARS["portrait"]) // len(labels)
     parts = []
     for label in labels:
+        known = values.get(label)
+        if known:
+            parts.append(f"{label}：{known}")
+            continue
         fill = max(width - len(label) - 2, 4)
         parts.append(f"{label}：{'＿' * fill}")
     # Narrow (ASCII) spaces between the fields: a wider gap would split the line in two.

@@ -373,21 +373,26 @@ def _record_event(
     event.save()
     customers_changed()
     if kind != EventKind.FOLLOW_UP:
-        touch_last_contact(customer=customer, on=occurred_on)
+        touch_last_contact(customer=customer, on=occurred_on, by=actor)
     return event
 
 
-def touch_last_contact(*, customer: Customer, on: datetime.date) -> None:
-    """Move 最近联系 forward to ``on`` (never backward, never into the future)."""
+def touch_last_contact(*, customer: Customer, on: datetime.date, by: User | None = None) -> None:
+    """Move 最近联系 forward to ``on`` (never backward, never into the future), with who
+    made the contact (``by``) when known; a contact on the same day names its latest maker."""
     if on > timezone.localdate():
         return
-    updated = (
-        Customer.objects.filter(pk=customer.pk)
-        .exclude(last_contact_on__gte=on)
-        .update(last_contact_on=on)
-    )
+    rows = Customer.objects.filter(pk=customer.pk)
+    if by is not None:
+        updated = rows.exclude(last_contact_on__gt=on).update(
+            last_contact_on=on, last_contact_by=by
+        )
+    else:
+        updated = rows.exclude(last_contact_on__gte=on).update(last_contact_on=on)
     if updated:
         customer.last_contact_on = on
+        if by is not None:
+            customer.last_contact_by = by
         customers_changed()
 
 

@@ -53,7 +53,7 @@ def service_record_create(
     record.full_clean()
     record._history_user = actor
     record.save()
-    touch_last_contact(customer=customer, on=record.received_on)
+    touch_last_contact(customer=customer, on=record.received_on, by=actor)
     customers_changed()
     return record
 

@@ -227,6 +227,9 @@ def test_the_document_proofs_and_the_customer_card_pass(swap):
         "5-9",
         "5-10",
         "5-14",
+        "5-15",
+        "5-16",
+        "5-29",
     ]
     assert (
         ids(run_checks(tags=["ledger"]), "ledger.") == []

@@ -3,9 +3,11 @@ of the site, every role of the demo organisation, every face (list, Excel, PDF).
 declaration refuses answers 403; a face it allows answers 200; a document the role may not
 see answers 404 whatever the face."""
 
+import datetime
 import io
 
 import pytest
+from django.apps import apps
 from openpyxl import load_workbook
 
 from ledger.engine import Face, site
@@ -44,6 +46,10 @@ POLICY = {
     "5-23": dict.fromkeys(Face, OFFICE_READERS),
     "5-24": dict.fromkeys(Face, OFFICE_READERS),
     "5-25": dict.fromkeys(Face, SALES_SIDE),
+    # The visit family: whoever has visit ledgers (salespeople and everyone above them).
+    "5-27": dict.fromkeys(Face, OWNERS_AND_UP),
+    "5-28": dict.fromkeys(Face, OWNERS_AND_UP),
+    "5-30": dict.fromkeys(Face, OWNERS_AND_UP),
     "view-only": {
         Face.OPEN: set(ROLES),
         Face.EXPORT: {"admin", "gm", "manager1", "manager2"},
@@ -139,9 +145,16 @@ def test_a_column_rule_shows_a_column_to_some_roles_only(org, rows, client):
 def test_the_shared_ledger_shows_the_shared_columns_only(org, rows, client):
     client.force_login(org.sales2)
     public = client.get("/registers/customers/").context["query"].columns
-    assert [c.label for c in public] == ["序号", "客户名称", "客户类别", "负责人", "最近联系"]
+    assert [c.label for c in public] == [
+        "序号",
+        "客户名称",
+        "客户类别",
+        "负责人",
+        "最近联系",
+        "联系人员",
+    ]
     personal = client.get("/registers/customers/?scope=personal").context["query"].columns
-    assert len(personal) == 15
+    assert len(personal) == 16
 
 
 # --- Documents ------------------------------------------------------------------------
@@ -175,6 +188,7 @@ DOCUMENT_POLICY = {
     "5-5": dict.fromkeys(Face, OWNERS_AND_UP),
     "5-9": dict.fromkeys(Face, OWNERS_AND_UP),
     "5-10": dict.fromkeys(Face, OWNERS_AND_UP),
+    "5-29": dict.fromkeys(Face, OWNERS_AND_UP),
     "plan-view-only": {
         Face.OPEN: MANAGERS_AND_UP,
         Face.PRINT: MANAGERS_AND_UP,
@@ -203,6 +217,13 @@ def papers(org):
         owner=org.sales2
     )
     approved_change(org, org.sales3)
+    if apps.is_installed("visits"):  # a visit report (表5-29) of each salesperson
+        from tests.visits.conftest import make_visits
+
+        day = datetime.date.today() - datetime.timedelta(days=1)
+        for owner in (org.sales1, org.sales2, org.sales3):
+            customer = CustomerFactory(owner=owner)
+            make_visits(owner, customer, None, day=day)
 
 
 def document_urls(document, user):
