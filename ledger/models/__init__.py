@@ -10,6 +10,7 @@ from ledger.models.customers import (
     ServiceKind,
     ServiceRecord,
 )
+from ledger.models.exports import ExportJob, ExportKind, ExportStatus, MonthClose
 from ledger.models.products import Product
 from ledger.models.submissions import FormSubmission
 from ledger.models.workflow import StatusChange
@@ -23,7 +24,11 @@ __all__ = [
     "CustomerCategory",
     "CustomerEvent",
     "EventKind",
+    "ExportJob",
+    "ExportKind",
+    "ExportStatus",
     "FormSubmission",
+    "MonthClose",
     "Product",
     "ServiceKind",
     "ServiceRecord",
