@@ -53,7 +53,7 @@ def export_job_start(
     returned instead of queuing it twice (a double click, a reload)."""
     with transaction.atomic():
         same = (
-            ExportJob.objects.select_for_update()
+            ExportJob.objects.select_for_update(of=("self",))
             .filter(
                 user=user,
                 kind=kind,
