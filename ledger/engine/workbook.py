@@ -34,6 +34,18 @@ def monthly_rows(queries: list[RegisterQuery]) -> int:
     return sum(query.count() for query in queries)
 
 
+def monthly_rows_exceed(queries: list[RegisterQuery], limit: int) -> bool:
+    """Whether the month's workbook holds more than ``limit`` rows, counting no further than
+    that: one LIMITed count per register, so the answer costs the same at any scale."""
+    remaining = limit
+    for query in queries:
+        rows = query.count_queryset if query.count_queryset is not None else query.queryset
+        remaining -= rows[: remaining + 1].count()
+        if remaining < 0:
+            return True
+    return False
+
+
 def build_monthly_workbook(
     *,
     user,

@@ -23,7 +23,7 @@ from ledger.engine.pdf import render_pdf
 from ledger.engine.printing import register_print_context
 from ledger.engine.query import RegisterQuery, run_query
 from ledger.engine.tables import build_table
-from ledger.engine.workbook import build_monthly_workbook, monthly_queries, monthly_rows
+from ledger.engine.workbook import build_monthly_workbook, monthly_queries, monthly_rows_exceed
 from ledger.forms import MonthForm
 from ledger.models import ExportKind
 
@@ -306,7 +306,7 @@ class MonthlyWorkbookView(View):
             return redirect("exports")
         month = form.cleaned_data["month"]
         queries = monthly_queries(user=request.user, month=month)
-        if monthly_rows(queries) > settings.LEDGER_EXPORT_JOB_ROWS:
+        if monthly_rows_exceed(queries, settings.LEDGER_EXPORT_JOB_ROWS):
             year, number = month.split("-")
             return start_background_export(
                 request,

@@ -11,7 +11,12 @@ from ledger.engine.excel import new_workbook, write_register
 from ledger.engine.printing import register_print_context
 from ledger.engine.progress import counted
 from ledger.engine.query import run_query
-from ledger.engine.workbook import build_monthly_workbook, monthly_queries, monthly_rows
+from ledger.engine.workbook import (
+    build_monthly_workbook,
+    monthly_queries,
+    monthly_rows,
+    monthly_rows_exceed,
+)
 from tests.factories import CustomerFactory, ProductFactory
 
 
@@ -51,7 +56,7 @@ def test_the_sheet_and_the_pdf_report_every_row(org):
 
 
 def test_the_monthly_workbook_reports_its_rows_across_every_register(org):
-    for i in range(3):
+    for _ in range(3):
         ProductFactory()
         CustomerFactory(owner=org.sales1)
     queries = monthly_queries(user=org.admin, month="2026-11")
@@ -59,6 +64,9 @@ def test_the_monthly_workbook_reports_its_rows_across_every_register(org):
         r for r in site if r.in_monthly_workbook and r.allows("export", org.admin)
     ]
     total = monthly_rows(queries)
+    assert monthly_rows_exceed(queries, total - 1)
+    assert not monthly_rows_exceed(queries, total)
+    assert monthly_rows_exceed(queries, 0)
     written = []
     book = build_monthly_workbook(
         user=org.admin, month="2026-11", queries=queries, progress=written.append
