@@ -13,6 +13,9 @@ Run ``bench/generate.py`` first. With DEBUG off, measures:
   in a fresh process;
 * the worker making the 个人台账 (every customer) as Excel.
 
+Wall time depends on what else the machine runs; the process's own CPU time (Python: the
+rows read, the workbook written) is reported beside it.
+
 Prints a markdown report and writes it, with the raw figures as JSON, to ``bench/out/``.
 The jobs it creates are deleted at the end; their files go to a temporary folder.
 """
