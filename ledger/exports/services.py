@@ -72,7 +72,7 @@ def export_job_start(
             kind=kind,
             title=title[:200],
             register_code=register_code,
-            params=params[:2000],
+            params=params,
             month=month,
             rows_total=rows_total,
         )

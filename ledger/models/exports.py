@@ -43,7 +43,7 @@ class ExportJob(models.Model):
     kind = models.CharField(max_length=20, choices=ExportKind.choices)
     register_code = models.CharField(max_length=40, blank=True)
     # The list's query string (filters, sort, period), as the user asked.
-    params = models.CharField(max_length=2000, blank=True)
+    params = models.TextField(blank=True)
     month = models.CharField(max_length=7, blank=True)
     title = models.CharField(max_length=200)
     status = models.CharField(
