@@ -74,6 +74,10 @@ class Reporter:
         self.job.rows_total = total
         self._write(force=True)
 
+    def beat(self) -> None:
+        """Report now: before a long step without rows (saving the file, storing it)."""
+        self._write(force=True)
+
     def __call__(self, rows: int) -> None:
         self.done += rows
         self._write()
@@ -132,6 +136,7 @@ def run_export_job(job_id: int) -> str:
     reporter = Reporter(job)
     try:
         suffix = MAKERS[job.kind](job, path, reporter)
+        reporter.beat()
         return _commit(job, path, suffix, reporter)
     except JobStopped:
         return ExportStatus.CANCELLED
@@ -213,6 +218,7 @@ def make_register_xlsx(job: ExportJob, path: Path, reporter: Reporter) -> str:
     reporter.set_total(query.count())
     workbook = new_workbook()
     write_register(workbook, query, progress=reporter)
+    reporter.beat()
     workbook.save(path)
     return ".xlsx"
 
@@ -228,7 +234,9 @@ def make_register_pdf(job: ExportJob, path: Path, reporter: Reporter) -> str:
             % {"limit": limit}
         )
     reporter.set_total(total)
-    pdf = render_pdf("print/register.html", register_print_context(query, progress=reporter))
+    context = register_print_context(query, progress=reporter)
+    reporter.beat()
+    pdf = render_pdf("print/register.html", context)
     path.write_bytes(pdf)
     return ".pdf"
 
@@ -242,6 +250,7 @@ def make_monthly(job: ExportJob, path: Path, reporter: Reporter) -> str:
     workbook = build_monthly_workbook(
         user=job.user, month=job.month, queries=queries, progress=reporter
     )
+    reporter.beat()
     workbook.save(path)
     return ".xlsx"
 
