@@ -3,7 +3,7 @@
 # Creates its own PostgreSQL database (ledger_bench_smoke by default), migrates it, fills it with
 # bench/generate.py (200 customers) and bench/generate_contracts.py (300 contracts), runs
 # bench/bench_registers.py --smoke, bench/bench_sales_plans.py (200 orders),
-# bench/bench_contracts.py --smoke and bench/load.py
+# bench/bench_contracts.py --smoke, bench/bench_exports.py --smoke and bench/load.py
 # --smoke (gunicorn, 2 workers, on a free loopback port), and drops the database at the end.
 # Fails if any script fails or any page answers anything but 200. Takes about 40 s.
 #
@@ -68,6 +68,8 @@ step "bench_registers.py --smoke" "$PY" bench/bench_registers.py --smoke --out "
 step "bench_sales_plans.py --orders 200 (dashboard, 表5-3, 表5-10 answer 200)" \
   "$PY" bench/bench_sales_plans.py --generate --orders 200 --customers 50 --runs 2
 step "bench_contracts.py --smoke" "$PY" bench/bench_contracts.py --smoke --out "$OUT"
+step "bench_exports.py --smoke (background exports)" \
+  "$PY" bench/bench_exports.py --smoke --out "$OUT"
 step "load.py --smoke (gunicorn, every page 200)" \
   "$PY" bench/load.py --start-server --port 0 --smoke --out "$OUT"
 echo "bench smoke: passed in $(($(date +%s) - started)) s"

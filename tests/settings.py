@@ -24,3 +24,23 @@ WHITENOISE_AUTOREFRESH = True
 
 # A test-only app with a small state machine that proves the workflow spine.
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.workflowapp"]  # noqa: F405
+
+# Background exports run where they are queued (after the test's transaction commits, or
+# called directly); their files go to a throw-away folder of this test process.
+import tempfile  # noqa: E402
+
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+        "QUEUES": ["default", "exports"],
+    }
+}
+_EXPORTS_DIR = Path(tempfile.mkdtemp(prefix="ledger-test-exports-"))  # noqa: F405
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "exports": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(_EXPORTS_DIR / "store")},
+    },
+}
+LEDGER_EXPORT_TMP_DIR = _EXPORTS_DIR / "tmp"

@@ -8,11 +8,16 @@ from django.conf import settings
 from django.utils import timezone
 
 from ledger.engine.columns import Column, Kind, header_grid
+from ledger.engine.progress import Progress, counted
 from ledger.engine.query import RegisterQuery
 from ledger.engine.shapes import coverage_line, header_texts, printed_rows
 
 
-def register_print_context(query: RegisterQuery) -> dict[str, Any]:
+def register_print_context(
+    query: RegisterQuery, progress: Progress | None = None
+) -> dict[str, Any]:
+    """What ``print/register.html`` needs; ``progress`` (optional) is told the rows as they
+    are read (``engine.progress``)."""
     register, context = query.register, query.context
     columns = list(query.columns)
     total_width = sum(c.display_width for c in columns) or 1
@@ -22,7 +27,7 @@ def register_print_context(query: RegisterQuery) -> dict[str, Any]:
     if group is None:
         rows = [
             [(clip_for_print(col.text(row)), classes[col.key], 1) for col in columns]
-            for row in query.iter_rows()
+            for row in counted(query.iter_rows(), progress)
         ]
     else:
         # One entity over several rows: shared cells span them (rowspan).
@@ -31,7 +36,7 @@ def register_print_context(query: RegisterQuery) -> dict[str, Any]:
                 (clip_for_print(c.column.text(c.row)), classes[c.column.key], c.rowspan)
                 for c in cells
             ]
-            for row in query.iter_rows()
+            for row in counted(query.iter_rows(), progress)
             for cells in printed_rows(columns, row, group)
         ]
     return {

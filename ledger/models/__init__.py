@@ -11,6 +11,7 @@ from ledger.models.customers import (
     ServiceRecord,
 )
 from ledger.models.generations import DataGeneration
+from ledger.models.exports import ExportJob, ExportKind, ExportStatus, MonthClose
 from ledger.models.products import Product
 from ledger.models.submissions import FormSubmission
 from ledger.models.workflow import StatusChange
@@ -25,7 +26,11 @@ __all__ = [
     "CustomerEvent",
     "DataGeneration",
     "EventKind",
+    "ExportJob",
+    "ExportKind",
+    "ExportStatus",
     "FormSubmission",
+    "MonthClose",
     "Product",
     "ServiceKind",
     "ServiceRecord",
