@@ -26,6 +26,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ledger.engine.columns import Column, Kind, header_grid
 from ledger.engine.query import RegisterQuery
 from ledger.engine.shapes import coverage_line, header_texts, printed_rows
+from ledger.engine.signatures import footer_values
 
 # Text that spreadsheet programs may take for a formula when it starts a cell.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -319,6 +320,7 @@ class SheetWriter:
         footer = list(self.register.footer)
         if not footer:
             return
+        signed = footer_values(self.register, self.query.context)
         self._append([])
         cells: list = []
         # Spread the signatures across the width, as on the paper form.
@@ -326,7 +328,7 @@ class SheetWriter:
         for i, label in enumerate(footer):
             while len(cells) < i * step:
                 cells.append(None)
-            cells.append(self._cell(f"{label}：＿＿＿＿＿＿"))
+            cells.append(self._cell(f"{label}：{signed.get(label, '＿＿＿＿＿＿')}"))
         self._append(cells)
 
     def _notes(self) -> None:

@@ -12,9 +12,19 @@ from ledger.models.customers import (
 )
 from ledger.models.products import Product
 from ledger.models.submissions import FormSubmission
+from ledger.models.supervision import (
+    AccessKind,
+    AccessLog,
+    FindingStatus,
+    LedgerConfirmation,
+    LedgerReview,
+    ReviewFinding,
+)
 from ledger.models.workflow import StatusChange
 
 __all__ = [
+    "AccessKind",
+    "AccessLog",
     "CompanySize",
     "Contact",
     "ContactKind",
@@ -23,8 +33,12 @@ __all__ = [
     "CustomerCategory",
     "CustomerEvent",
     "EventKind",
+    "FindingStatus",
     "FormSubmission",
+    "LedgerConfirmation",
+    "LedgerReview",
     "Product",
+    "ReviewFinding",
     "ServiceKind",
     "ServiceRecord",
     "StatusChange",

@@ -25,6 +25,20 @@ from ledger.engine.query import RegisterQuery, run_query
 from ledger.engine.tables import build_table
 from ledger.engine.workbook import build_monthly_workbook
 from ledger.forms import MonthForm
+from ledger.models import AccessKind
+from ledger.supervision.services import access_record
+
+
+def log_register_access(request, register, kind: AccessKind, rows: int, target: str = "") -> None:
+    """The access log's row for an export or print of a register with customer data."""
+    if register is None or register.carries_customer_data:
+        access_record(
+            request=request,
+            kind=kind,
+            target=target or register.code,
+            filters=request.GET.urlencode(),
+            row_count=rows,
+        )
 
 
 def xlsx_response(workbook, filename: str) -> FileResponse:
@@ -139,7 +153,8 @@ class RegisterExportView(RegisterMixin, View):
             messages.error(request, _("Correct the filter first."))
             return HttpResponseRedirect(self.list_url())
         workbook = new_workbook()
-        write_register(workbook, query)
+        rows = write_register(workbook, query)
+        log_register_access(request, self.register, AccessKind.EXPORT, rows)
         title = self.register.display_title(self.register_context)
         return xlsx_response(workbook, f"{title}-{self.stamp()}.xlsx")
 
@@ -163,7 +178,9 @@ class RegisterPrintView(RegisterMixin, View):
                 % {"limit": limit},
             )
             return HttpResponseRedirect(self.list_url())
-        pdf = render_pdf("print/register.html", register_print_context(query))
+        context = register_print_context(query)
+        pdf = render_pdf("print/register.html", context)
+        log_register_access(request, self.register, AccessKind.PRINT, context["row_count"])
         title = self.register.display_title(self.register_context)
         return pdf_response(pdf, f"{title}-{self.stamp()}.pdf")
 
@@ -259,4 +276,5 @@ class MonthlyWorkbookView(View):
             return redirect("exports")
         month = form.cleaned_data["month"]
         workbook = build_monthly_workbook(user=request.user, month=month)
+        log_register_access(request, None, AccessKind.EXPORT, 0, target="monthly")
         return xlsx_response(workbook, f"客户管理台账-{month}.xlsx")
