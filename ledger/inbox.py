@@ -23,6 +23,13 @@ class FindingInbox(InboxProvider):
     def waiting_for(self, user: User):
         return sel.findings_waiting_for(user)
 
+    def count_for(self, user: User) -> int:
+        # Items go to owners of records and to reviewers: other roles never have any,
+        # and their badge costs no query.
+        if not sel.may_own_findings(user):
+            return 0
+        return super().count_for(user)
+
     def items_for(self, user: User, *, limit: int = PAGE_LIMIT) -> list[InboxItem]:
         rows = self.waiting_for(user).select_related("review").order_by("due_on", "pk")
         return [self.item(f) for f in rows[:limit]]

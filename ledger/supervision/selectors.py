@@ -202,9 +202,16 @@ def can_close_finding(user: User, finding: ReviewFinding) -> bool:
     return user.is_active and finding.owner_id == user.pk and finding.is_open
 
 
+def may_own_findings(user: User) -> bool:
+    """Items are assigned to owners of records and to reviewers (who may take one)."""
+    return user.is_authenticated and user.is_active and (
+        user.role in OWNER_ROLES or can_review(user)
+    )
+
+
 def findings_waiting_for(user: User) -> QuerySet[ReviewFinding]:
     """Open items assigned to ``user``, for their inbox."""
-    if not (user.is_authenticated and user.is_active):
+    if not may_own_findings(user):
         return ReviewFinding.objects.none()
     return ReviewFinding.objects.filter(owner_id=user.pk, status=FindingStatus.OPEN)
 
