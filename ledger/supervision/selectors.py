@@ -204,8 +204,8 @@ def can_close_finding(user: User, finding: ReviewFinding) -> bool:
 
 def may_own_findings(user: User) -> bool:
     """Items are assigned to owners of records and to reviewers (who may take one)."""
-    return user.is_authenticated and user.is_active and (
-        user.role in OWNER_ROLES or can_review(user)
+    return (
+        user.is_authenticated and user.is_active and (user.role in OWNER_ROLES or can_review(user))
     )
 
 
