@@ -47,7 +47,8 @@ class FindingInbox(InboxProvider):
 @inbox.register
 class AccessFlagInbox(InboxProvider):
     """For admins: users who read more customers' details in a day than the threshold,
-    in the last 7 days (one aggregate query)."""
+    in the last 7 days (one aggregate query per request, shared with the access-log page;
+    at most ``FLAGGED_SHOWN`` are counted)."""
 
     key = "supervision.access"
     label = gettext_lazy("Unusual access to customer data")
@@ -55,7 +56,7 @@ class AccessFlagInbox(InboxProvider):
     def count_for(self, user: User) -> int:
         if not (user.is_active and user.is_admin):
             return 0
-        return sel.flagged_users().count()
+        return len(sel.flagged_for(user))
 
     def items_for(self, user: User, *, limit: int = PAGE_LIMIT) -> list[InboxItem]:
         if not (user.is_active and user.is_admin):
@@ -69,5 +70,5 @@ class AccessFlagInbox(InboxProvider):
                 since=None,
                 detail=f"{row['day']:%Y-%m-%d}",
             )
-            for row in sel.flagged_users()[:limit]
+            for row in sel.flagged_for(user)[:limit]
         ]

@@ -233,15 +233,13 @@ def customers_not_contacted(user: User, *, days: int | None = None, today=None):
 
 
 def customers_missing_contact_data(user: User):
-    """No primary contact, or no phone number anywhere (customer or contacts)."""
+    """No primary contact, or no phone number anywhere (customer or contacts). The two
+    tests are filters, not annotations: the database checks the second only where the
+    customer has no phone, and computes neither for the rows it returns."""
     contacts = Contact.objects.filter(customer_id=OuterRef("pk"))
-    return (
-        Customer.objects.filter(owner_id=user.pk)
-        .annotate(
-            has_primary=Exists(contacts.filter(kind=ContactKind.PRIMARY)),
-            has_phone=Exists(contacts.exclude(phone="")),
-        )
-        .filter(Q(has_primary=False) | (Q(phone="") & Q(has_phone=False)))
+    return Customer.objects.filter(owner_id=user.pk).filter(
+        ~Exists(contacts.filter(kind=ContactKind.PRIMARY))
+        | (Q(phone="") & ~Exists(contacts.exclude(phone="")))
     )
 
 
@@ -310,6 +308,22 @@ def flagged_users(*, since: datetime.date | None = None, threshold: int | None =
         .filter(total__gt=threshold)
         .order_by("-day", "-total", "user_id")
     )
+
+
+FLAGGED_SHOWN = 100
+
+
+def flagged_for(user: User) -> list[dict]:
+    """``flagged_users()`` (at most ``FLAGGED_SHOWN`` rows) for an admin or the 总经理,
+    computed once per request: the inbox badge, the inbox page and the access-log page
+    share the one aggregate query."""
+    if not can_read_access_log(user):
+        return []
+    cached = getattr(user, "_flagged_rows", None)
+    if cached is None:
+        cached = list(flagged_users()[:FLAGGED_SHOWN])
+        user._flagged_rows = cached
+    return cached
 
 
 def managers_who_viewed(customer: Customer, *, limit: int = 10) -> list[dict]:

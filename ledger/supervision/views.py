@@ -12,6 +12,7 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.http import require_GET
@@ -35,10 +36,26 @@ from ledger.supervision.services import (
     review_create,
 )
 
+# Lists count at most this many rows: the access log holds millions, and an exact count of
+# them would cost more than the page; past the cap the pager says "40+" (pages).
+COUNT_CAP = 2_000
+
+
+class CappedPaginator(Paginator):
+    """A paginator whose count stops at ``COUNT_CAP`` (``SELECT COUNT(*) FROM (… LIMIT n)``)."""
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list.order_by()[: COUNT_CAP + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count > COUNT_CAP
+
 
 def _page(request, queryset, per_page: int | None = None):
     """One page of ``queryset`` from ``?page=`` (junk: the first, past the end: the last)."""
-    paginator = Paginator(queryset, per_page or settings.LEDGER_PAGE_SIZE)
+    paginator = CappedPaginator(queryset, per_page or settings.LEDGER_PAGE_SIZE)
     return paginator.get_page(request.GET.get("page"))
 
 
@@ -287,6 +304,15 @@ def review_due(request):
 # --- 梳理 ---------------------------------------------------------------------------------
 
 TIDY_LIST_MAX = 50
+# A salesperson's ledger counts up to this many of each (the badge says "1000+").
+TIDY_COUNT_CAP = 1000
+
+
+def _head_and_count(queryset, fields) -> tuple[list, int]:
+    """The first ``TIDY_LIST_MAX`` rows and how many there are (up to the cap), from one
+    query: the rows past the first few are fetched with only the fields shown."""
+    rows = list(queryset.only(*fields)[: TIDY_COUNT_CAP + 1])
+    return rows[:TIDY_LIST_MAX], len(rows)
 
 
 class TidyView(View):
@@ -302,16 +328,25 @@ class TidyView(View):
 
     def lists(self):
         user = self.request.user
-        stale = sel.customers_not_contacted(user).order_by("last_contact_on", "name")
-        missing = sel.customers_missing_contact_data(user).order_by("name")
-        overdue = sel.service_records_past_due(user).order_by("received_on", "pk")
+        stale, stale_count = _head_and_count(
+            sel.customers_not_contacted(user).order_by("last_contact_on", "name"),
+            ("name", "last_contact_on"),
+        )
+        missing, missing_count = _head_and_count(
+            sel.customers_missing_contact_data(user).order_by("name"), ("name", "phone")
+        )
+        overdue, overdue_count = _head_and_count(
+            sel.service_records_past_due(user).order_by("received_on", "pk"),
+            ("received_on", "content", "customer__name"),
+        )
         return {
-            "stale": stale[:TIDY_LIST_MAX],
-            "stale_count": stale.count(),
-            "missing": missing[:TIDY_LIST_MAX],
-            "missing_count": missing.count(),
-            "overdue": overdue[:TIDY_LIST_MAX],
-            "overdue_count": overdue.count(),
+            "stale": stale,
+            "stale_count": stale_count,
+            "missing": missing,
+            "missing_count": missing_count,
+            "overdue": overdue,
+            "overdue_count": overdue_count,
+            "count_cap": TIDY_COUNT_CAP,
         }
 
     def render_page(self, form, lists=None):
@@ -375,7 +410,7 @@ def access_log(request):
     elif form.is_bound:
         rows = rows.none()
     page = _page(request, rows.order_by("-at", "-id"), per_page=50)
-    flagged = [{**row, "name": sel.display_name(row)} for row in sel.flagged_users()[:50]]
+    flagged = [{**row, "name": sel.display_name(row)} for row in sel.flagged_for(request.user)]
     return render(
         request,
         "supervision/access_log.html",
