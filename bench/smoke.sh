@@ -70,6 +70,7 @@ step "bench_sales_plans.py --orders 200 (dashboard, 表5-3, 表5-10 answer 200)"
 step "bench_contracts.py --smoke" "$PY" bench/bench_contracts.py --smoke --out "$OUT"
 step "bench_exports.py --smoke (background exports)" \
   "$PY" bench/bench_exports.py --smoke --out "$OUT"
+step "bench_supervision.py --smoke" "$PY" bench/bench_supervision.py --smoke --out "$OUT"
 step "load.py --smoke (gunicorn, every page 200)" \
   "$PY" bench/load.py --start-server --port 0 --smoke --out "$OUT"
 echo "bench smoke: passed in $(($(date +%s) - started)) s"

@@ -21,6 +21,12 @@ class LedgerConfig(AppConfig):
         # And what waits for whom (待我处理) in its inbox.py.
         autodiscover_modules("inbox", register_to=inbox)
 
+        # The printed registers' 审核 / 复核 line: the review of the printed period.
+        from ledger.engine.signatures import set_review_signer
+        from ledger.supervision.selectors import review_signature
+
+        set_review_signer(review_signature)
+
         # django-axes names its admin section after its label ("Axes"): give it a Chinese name.
         from django.apps import apps
 

@@ -27,6 +27,11 @@ def navigation(request):
             items += spec.links(user)
         if items:
             menus.append({"label": spec.label, "items": items, "family": spec.family.value})
+    from ledger.supervision.views import supervision_links
+
+    supervision = supervision_links(user)
+    if supervision:
+        menus.append({"label": _("Supervision"), "items": supervision, "family": "supervision"})
     menus.append(
         {
             "label": _("Reports and exports"),

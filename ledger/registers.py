@@ -167,6 +167,7 @@ class ServiceRecordRegister(Register):
     title = "客户服务台账"
     family = Family.CUSTOMERS
     model = ServiceRecord
+    owner_field = "customer__owner"
     filterset_class = ServiceRecordFilter
     default_ordering = ("-received_on", "-pk")
     month_field = "received_on"
@@ -209,6 +210,7 @@ class ProductRegister(Register):
     model = Product
     filterset_class = ProductFilter
     default_ordering = ("code",)
+    carries_customer_data = False
     header_fields = (HeaderField("编号"),)
     footer = ("复核", "填制")
     help_text = "产品主数据：编号、规格、色泽、批发与零售单价、包装方式、正常利润率与历年销售量。"

@@ -304,6 +304,18 @@ LEDGER_EXPORT_KEEP_DAYS = env_int("LEDGER_EXPORT_KEEP_DAYS", 7)
 LEDGER_EXPORT_STALE_SECONDS = env_int("LEDGER_EXPORT_STALE_SECONDS", 120)
 # Where a worker writes a file before it is stored (local to the worker's machine).
 LEDGER_EXPORT_TMP_DIR = Path(os.environ.get("LEDGER_EXPORT_TMP_DIR", VAR_DIR / "exports-tmp"))
+# --- Supervision (台账审核, 梳理, access log) --------------------------------------------
+# A register whose latest review is older than this many days is listed as due for review.
+LEDGER_REVIEW_OVERDUE_DAYS = env_int("LEDGER_REVIEW_OVERDUE_DAYS", 45)
+# 梳理: a customer not contacted for this many days is stale; an open service record
+# received this many days ago is past due.
+LEDGER_STALE_CONTACT_DAYS = env_int("LEDGER_STALE_CONTACT_DAYS", 90)
+LEDGER_SERVICE_DUE_DAYS = env_int("LEDGER_SERVICE_DUE_DAYS", 7)
+# Access-log rows older than this many days are removed by ``prune_access_log``.
+LEDGER_ACCESS_LOG_DAYS = env_int("LEDGER_ACCESS_LOG_DAYS", 365)
+# A user who reads more customers' details in one day than this is flagged to admins
+# (a detail page counts one customer, an export or print its rows).
+LEDGER_ACCESS_DAILY_THRESHOLD = env_int("LEDGER_ACCESS_DAILY_THRESHOLD", 200)
 
 LOGGING = {
     "version": 1,

@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from ledger.engine import site
+from ledger.supervision import views as supervision
 from ledger.views import customers, documents, exports, home, products, registers
 from ledger.views.inbox import inbox
 
@@ -101,5 +102,23 @@ urlpatterns = [
     path("products/new/", products.ProductFormView.as_view(), name="product-create"),
     path("products/<int:pk>/edit/", products.ProductFormView.as_view(), name="product-edit"),
     path("products/<int:pk>/delete/", products.ProductDeleteView.as_view(), name="product-delete"),
+    # Supervision: reviews (台账审核), the monthly 梳理, the access log.
+    path("supervision/reviews/", supervision.review_list, name="review-list"),
+    path("supervision/reviews/new/", supervision.ReviewCreateView.as_view(), name="review-create"),
+    path("supervision/reviews/<int:pk>/", supervision.review_detail, name="review-detail"),
+    path(
+        "supervision/reviews/<int:pk>/findings/new/",
+        supervision.FindingCreateView.as_view(),
+        name="finding-create",
+    ),
+    path("supervision/findings/", supervision.finding_list, name="finding-list"),
+    path(
+        "supervision/findings/<int:pk>/close/",
+        supervision.FindingCloseView.as_view(),
+        name="finding-close",
+    ),
+    path("supervision/due/", supervision.review_due, name="review-due"),
+    path("supervision/tidy/", supervision.TidyView.as_view(), name="ledger-tidy"),
+    path("supervision/access/", supervision.access_log, name="access-log"),
     *family_urlpatterns(),
 ]

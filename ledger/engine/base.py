@@ -13,8 +13,9 @@ from django.http import QueryDict
 from django.urls import reverse
 
 from ledger.engine.columns import Column, Kind
-from ledger.engine.periods import Period, PeriodKind
+from ledger.engine.periods import Period, PeriodKind, parse_period
 from ledger.engine.shapes import RowGroup
+from ledger.engine.signatures import REVIEW_LABELS
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -65,6 +66,9 @@ class Access:
     """
 
     code: ClassVar[str]
+    # Exports and prints of a form with customer data are written to the access log
+    # (``ledger.supervision``); master data without any (the product record) says False.
+    carries_customer_data: ClassVar[bool] = True
 
     @property
     def sort_key(self) -> tuple:
@@ -197,6 +201,10 @@ class Register(Access):
     # One entity printed as several rows (表5-27: 计划 / 实际).
     row_group: ClassVar[RowGroup | None] = None
 
+    # --- supervision ------------------------------------------------------------------
+    # Footer labels the review of the printed period signs (``ledger.engine.signatures``).
+    review_labels: ClassVar[Sequence[str]] = REVIEW_LABELS
+
     def __init__(self):
         self._bind_choices()
 
@@ -232,8 +240,30 @@ class Register(Access):
     def footer_values(self, context: RegisterContext) -> Mapping[str, str]:
         """What is known of the footer signatures (``{"填表": "张三 2026-11-30"}``): printed
         after their labels in the PDF and the sheet; a signature not named stays a blank to
-        sign by hand."""
+        sign by hand. A review of the period (``engine.signatures``) fills the 审核 / 复核
+        labels this leaves empty."""
         return {}
+
+    def review_period(self, context: RegisterContext) -> str:
+        """The period a review of what ``context`` shows covers, as the query string names
+        it: the register's period (``2026-11``, ``2026``), else for a register placed in
+        months the month asked for (``?month=``, the monthly workbook's month), else
+        ``""`` (master data: the register as it stands)."""
+        from ledger.engine.query import parse_month
+
+        if self.period != PeriodKind.NONE:
+            period = context.period or parse_period(self.period, context.params.get("period"))
+            return period.value if period else ""
+        if self.month_field:
+            month = context.month or context.params.get("month", "")
+            return month if parse_month(month) else ""
+        return ""
+
+    def review_subject(self, context: RegisterContext) -> int | None:
+        """The salesperson whose ledger is shown (``?owner=``), for a review of one
+        person's ledger; None for the register as a whole."""
+        value = context.params.get("owner", "")
+        return int(value) if value.isascii() and value.isdigit() and len(value) < 12 else None
 
     # --- derived ----------------------------------------------------------------------
     def get_absolute_url(self) -> str:

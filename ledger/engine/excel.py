@@ -27,6 +27,7 @@ from ledger.engine.columns import Column, Kind, header_grid
 from ledger.engine.progress import Progress, counted
 from ledger.engine.query import RegisterQuery
 from ledger.engine.shapes import coverage_line, header_texts, printed_rows
+from ledger.engine.signatures import footer_values
 
 # Text that spreadsheet programs may take for a formula when it starts a cell.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -327,15 +328,15 @@ class SheetWriter:
         footer = list(self.register.footer)
         if not footer:
             return
+        signed = footer_values(self.register, self.query.context)
         self._append([])
         cells: list = []
         # Spread the signatures across the width, as on the paper form.
         step = max(self.ncols // len(footer), 1)
-        values = self.register.footer_values(self.query.context)
         for i, label in enumerate(footer):
             while len(cells) < i * step:
                 cells.append(None)
-            cells.append(self._cell(f"{label}：{values.get(label) or '＿＿＿＿＿＿'}"))
+            cells.append(self._cell(f"{label}：{signed.get(label) or '＿＿＿＿＿＿'}"))
         self._append(cells)
 
     def _notes(self) -> None:

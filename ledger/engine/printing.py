@@ -8,9 +8,10 @@ from django.conf import settings
 from django.utils import timezone
 
 from ledger.engine.columns import Column, Kind, header_grid
-from ledger.engine.progress import Progress, counted
+from ledger.engine.progress import Progress
 from ledger.engine.query import RegisterQuery
 from ledger.engine.shapes import coverage_line, header_texts, printed_rows
+from ledger.engine.signatures import footer_values
 
 
 def register_print_context(
@@ -24,10 +25,11 @@ def register_print_context(
     widths = [round(100 * c.display_width / total_width, 2) for c in columns]
     classes = {c.key: cell_class(c) for c in columns}
     group = query.row_group
+    entities = list(query.iter_rows())
     if group is None:
         rows = [
             [(clip_for_print(col.text(row)), classes[col.key], 1) for col in columns]
-            for row in counted(query.iter_rows(), progress)
+            for row in entities
         ]
     else:
         # One entity over several rows: shared cells span them (rowspan).
@@ -36,7 +38,7 @@ def register_print_context(
                 (clip_for_print(c.column.text(c.row)), classes[c.column.key], c.rowspan)
                 for c in cells
             ]
-            for row in counted(query.iter_rows(), progress)
+            for row in entities
             for cells in printed_rows(columns, row, group)
         ]
     return {
@@ -49,9 +51,10 @@ def register_print_context(
         "header_rows": header_grid(columns),
         "widths": widths,
         "rows": rows,
+        "row_count": len(entities),  # records printed (the access log's count)
         "totals": totals_cells(query, classes),
         "signature_line": signature_line(
-            register.footer, register.orientation, register.footer_values(context)
+            register.footer, register.orientation, footer_values(register, context)
         ),
         "notes": list(register.notes),
         "orientation": register.orientation,
@@ -109,8 +112,9 @@ DENSE_WIDTH = {"landscape": 170, "portrait": 110}
 LINE_CHARS = {"landscape": 84, "portrait": 57}
 
 
-def signature_line(labels, orientation: str, values=None) -> str:
-    """The signature line as one run of text across the page: ``复核：＿＿＿　填制：＿＿＿``.
+def signature_line(labels, orientation: str, values: dict[str, str] | None = None) -> str:
+    """The signature line as one run of text across the page: ``复核：＿＿＿　填制：＿＿＿``;
+    a label with a value (the review's ``张经理 2026-12-03``) prints it before the blank.
 
     Written blanks (＿) rather than drawn lines keep the line a single piece of text
     that spans the table, so text extraction reads it after every column heading.
@@ -120,14 +124,14 @@ def signature_line(labels, orientation: str, values=None) -> str:
     labels = list(labels)
     if not labels:
         return ""
+    values = values or {}
     width = LINE_CHARS.get(orientation, LINE_CHARS["portrait"]) // len(labels)
     parts = []
     for label in labels:
-        known = values.get(label)
-        if known:
-            parts.append(f"{label}：{known}")
-            continue
-        fill = max(width - len(label) - 2, 4)
-        parts.append(f"{label}：{'＿' * fill}")
+        value = values.get(label, "")
+        # An ASCII character is about half a full-width one.
+        used = len(label) + 2 + (len(value) + 1) // 2
+        fill = max(width - used, 2 if value else 4)
+        parts.append(f"{label}：{value}{'＿' * fill}")
     # Narrow (ASCII) spaces between the fields: a wider gap would split the line in two.
     return "  ".join(parts)

@@ -10,13 +10,23 @@ from ledger.models.customers import (
     ServiceKind,
     ServiceRecord,
 )
-from ledger.models.generations import DataGeneration
 from ledger.models.exports import ExportJob, ExportKind, ExportStatus, MonthClose
+from ledger.models.generations import DataGeneration
 from ledger.models.products import Product
 from ledger.models.submissions import FormSubmission
+from ledger.models.supervision import (
+    AccessKind,
+    AccessLog,
+    FindingStatus,
+    LedgerConfirmation,
+    LedgerReview,
+    ReviewFinding,
+)
 from ledger.models.workflow import StatusChange
 
 __all__ = [
+    "AccessKind",
+    "AccessLog",
     "CompanySize",
     "Contact",
     "ContactKind",
@@ -29,9 +39,13 @@ __all__ = [
     "ExportJob",
     "ExportKind",
     "ExportStatus",
+    "FindingStatus",
     "FormSubmission",
+    "LedgerConfirmation",
+    "LedgerReview",
     "MonthClose",
     "Product",
+    "ReviewFinding",
     "ServiceKind",
     "ServiceRecord",
     "StatusChange",

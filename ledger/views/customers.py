@@ -27,7 +27,7 @@ from ledger.forms import (
     HandoverForm,
     ServiceRecordForm,
 )
-from ledger.models import Contact, ContactKind
+from ledger.models import AccessKind, Contact, ContactKind
 from ledger.selectors import (
     can_create_customer,
     can_delete_customer,
@@ -52,6 +52,8 @@ from ledger.services.customers import (
     customers_hand_over,
 )
 from ledger.services.service_records import service_record_create, service_record_update
+from ledger.supervision.selectors import display_name, managers_who_viewed
+from ledger.supervision.services import access_record
 from ledger.views.documents import document_pdf, document_xlsx
 
 
@@ -126,6 +128,18 @@ class CustomerDetailView(View):
         events, events_note = card.lines("events", customer)
         service_records, service_note = card.lines("service", customer)
         changes, changes_note = card.lines("history", customer)
+        access_record(
+            request=request,
+            kind=AccessKind.VIEW,
+            customer_id=customer.pk,
+            target="customers",
+            object_pk=customer.pk,
+            row_count=1,
+        )
+        viewed_by = [
+            {"name": display_name(row), "times": row["times"], "last": row["last"]}
+            for row in managers_who_viewed(customer)
+        ]
         return render(
             request,
             "ledger/customer_detail.html",
@@ -144,6 +158,7 @@ class CustomerDetailView(View):
                 "changes_note": changes_note,
                 "event_form": EventForm(),
                 "can_delete": can_delete_customer(request.user),
+                "viewed_by": viewed_by,
             },
         )
 

@@ -23,6 +23,8 @@ from ledger.engine.document_sheets import document_workbook
 from ledger.engine.documents import FILES_KEY, Document, print_context
 from ledger.engine.pdf import render_pdf
 from ledger.engine.tables import RegisterColumn, RegisterTable
+from ledger.models import AccessKind, Customer
+from ledger.supervision.services import access_record
 from ledger.views.registers import (
     RegisterListView,
     RegisterMixin,
@@ -38,6 +40,22 @@ def get_document(code: str) -> Document:
     if document is None:
         raise Http404("no such document form")
     return document
+
+
+def log_document_access(request, document: Document, obj, kind: AccessKind) -> None:
+    """The access log's row for one document printed or exported: the form, the record
+    and its customer (the record itself, or the customer it belongs to)."""
+    if not document.carries_customer_data:
+        return
+    customer_id = obj.pk if isinstance(obj, Customer) else getattr(obj, "customer_id", None)
+    access_record(
+        request=request,
+        kind=kind,
+        customer_id=customer_id,
+        target=document.code,
+        object_pk=obj.pk,
+        row_count=1,
+    )
 
 
 def authorise(document: Document, face: Face, user) -> None:
@@ -120,6 +138,7 @@ def document_pdf(request, code: str, pk: str):
     authorise(document, Face.PRINT, request.user)
     rendered = document.render(obj)
     pdf = render_pdf("print/document.html", print_context(rendered, user=request.user))
+    log_document_access(request, document, obj, AccessKind.PRINT)
     return pdf_response(pdf, f"{document.object_title(obj)}.pdf")
 
 
@@ -131,6 +150,7 @@ def document_xlsx(request, code: str, pk: str):
     obj = document.get_object(request.user, pk)
     authorise(document, Face.EXPORT, request.user)
     workbook = document_workbook(document.render(obj))
+    log_document_access(request, document, obj, AccessKind.EXPORT)
     return xlsx_response(workbook, f"{document.object_title(obj)}.xlsx")
 
 

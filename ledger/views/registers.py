@@ -25,7 +25,20 @@ from ledger.engine.query import RegisterQuery, run_query
 from ledger.engine.tables import build_table
 from ledger.engine.workbook import build_monthly_workbook, monthly_queries, monthly_rows_exceed
 from ledger.forms import MonthForm
-from ledger.models import ExportKind
+from ledger.models import AccessKind, ExportKind
+from ledger.supervision.services import access_record
+
+
+def log_register_access(request, register, kind: AccessKind, rows: int, target: str = "") -> None:
+    """The access log's row for an export or print of a register with customer data."""
+    if register is None or register.carries_customer_data:
+        access_record(
+            request=request,
+            kind=kind,
+            target=target or register.code,
+            filters=request.GET.urlencode(),
+            row_count=rows,
+        )
 
 
 def xlsx_response(workbook, filename: str) -> FileResponse:
@@ -177,7 +190,8 @@ class RegisterExportView(RegisterMixin, View):
                 register_code=self.register.code,
             )
         workbook = new_workbook()
-        write_register(workbook, query)
+        rows = write_register(workbook, query)
+        log_register_access(request, self.register, AccessKind.EXPORT, rows)
         return xlsx_response(workbook, f"{title}-{self.stamp()}.xlsx")
 
 
@@ -208,7 +222,9 @@ class RegisterPrintView(RegisterMixin, View):
                 title=f"{title}（PDF）",
                 register_code=self.register.code,
             )
-        pdf = render_pdf("print/register.html", register_print_context(query))
+        context = register_print_context(query)
+        pdf = render_pdf("print/register.html", context)
+        log_register_access(request, self.register, AccessKind.PRINT, context["row_count"])
         return pdf_response(pdf, f"{title}-{self.stamp()}.pdf")
 
 
@@ -315,4 +331,5 @@ class MonthlyWorkbookView(View):
                 month=month,
             )
         workbook = build_monthly_workbook(user=request.user, month=month, queries=queries)
+        log_register_access(request, None, AccessKind.EXPORT, 0, target="monthly")
         return xlsx_response(workbook, f"客户管理台账-{month}.xlsx")
