@@ -21,6 +21,11 @@ class LedgerConfig(AppConfig):
         # And what waits for whom (待我处理) in its inbox.py.
         autodiscover_modules("inbox", register_to=inbox)
 
+        # Every history row (simple-history, workflow trail) is sealed into the hash chain.
+        from ledger import integrity
+
+        integrity.connect()
+
         # django-axes names its admin section after its label ("Axes"): give it a Chinese name.
         from django.apps import apps
 

@@ -10,6 +10,7 @@ from ledger.models.customers import (
     ServiceKind,
     ServiceRecord,
 )
+from ledger.models.integrity import HistoryChain, HistoryFieldSet, HistorySeal
 from ledger.models.products import Product
 from ledger.models.submissions import FormSubmission
 from ledger.models.workflow import StatusChange
@@ -24,6 +25,9 @@ __all__ = [
     "CustomerEvent",
     "EventKind",
     "FormSubmission",
+    "HistoryChain",
+    "HistoryFieldSet",
+    "HistorySeal",
     "Product",
     "ServiceKind",
     "ServiceRecord",
