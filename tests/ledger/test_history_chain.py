@@ -35,7 +35,7 @@ def make_customer(org, name="恒通机械有限公司", **extra):
     return customer_create(
         actor=org.sales1,
         data=data,
-        contacts=[{"name": "王经理", "kind": "primary", "phone": "13900000001"}],
+        contacts=[{"name": "王经理", "kind": "primary", "phone": "139" + data["phone"][-8:]}],
     )
 
 
@@ -343,3 +343,31 @@ def test_a_failed_write_leaves_neither_row_nor_seal(org):
         raise RuntimeError
     assert HistorySeal.objects.count() == sealed
     assert integrity.verify().ok
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_on_postgresql_extend_one_unbroken_chain(org):
+    """Writers on separate connections wait for the chain head in turn: no fork, no gap."""
+    from tests.ledger.test_postgres import run_together
+
+    customers = [
+        make_customer(org, name=f"并发客户{i}有限公司", phone=f"0571-8000{i:04d}") for i in range(4)
+    ]
+
+    def writer(pk, n):
+        def _write():
+            for round_ in range(n):
+                edit(org, Customer.objects.get(pk=pk), address=f"第{round_}次修改")
+            return "ok"
+
+        return _write
+
+    results = run_together(*(writer(c.pk, 5) for c in customers))
+    assert results == ["ok"] * 4
+    seals = list(HistorySeal.objects.order_by("sequence").values_list("sequence", flat=True))
+    assert seals == list(range(1, len(seals) + 1))
+    assert HCustomer.objects.count() == 4 * 6
+    report = integrity.verify()
+    assert report.ok, report.breaks
+    assert report.rows == len(seals)
