@@ -2,7 +2,6 @@
 counts and the history chain with the backup's manifest (SQLite here, PostgreSQL marked)."""
 
 import contextlib
-import json
 from io import StringIO
 
 import pytest
@@ -80,6 +79,7 @@ def test_round_trip_restores_every_row_and_a_verified_chain(data, tmp_path, fres
     dump = tmp_path / "b" / f"ledger-test{backup.SUFFIX[connection.vendor]}"
     manifest = backup.Manifest.read(backup.manifest_path(dump))
     assert manifest.engine == connection.vendor
+    assert set(manifest.tables) == set(connection.introspection.table_names())
     assert manifest.tables["ledger_customer"] == 1
     assert manifest.tables["ledger_historicalcustomer"] == 2
     assert manifest.tables["ledger_historyseal"] == manifest.history_head["sequence"] > 0
@@ -89,16 +89,16 @@ def test_round_trip_restores_every_row_and_a_verified_chain(data, tmp_path, fres
     ok, out = run("restore", str(dump), into=target, **options)
     assert ok, out
     assert "restore check passed" in out
-    with backup._database(backup.target_config(target)) as alias:
+    config = backup.target_config(target)
+    with backup._database(config) as alias:
         names = list(Customer.objects.using(alias).values_list("name", flat=True))
     assert names == ["备份测试有限公司"]
 
+    # A database that is not fresh is refused.
+    with pytest.raises(backup.BackupError, match="fresh database"):
+        backup.restore(dump, target, **options)
 
-def test_the_check_finds_missing_rows_and_a_rewritten_history(data, tmp_path, fresh):
-    dump, manifest = backup.backup(tmp_path, name="ledger-a")
-    target, options = fresh()
-    config = backup.restore(dump, target, **options)
-    assert backup.check(manifest, config).ok
+    # The check finds missing rows and a rewritten history.
     execute_on(
         config,
         "DELETE FROM ledger_contact",
@@ -114,41 +114,27 @@ def test_the_check_finds_missing_rows_and_a_rewritten_history(data, tmp_path, fr
     assert "restore check failed" in out
 
 
-def test_restore_refuses_a_database_in_use_and_a_damaged_dump(data, tmp_path, fresh):
-    dump, _ = backup.backup(tmp_path, name="ledger-b")
-    target, options = fresh()
-    backup.restore(dump, target, **options)
-    with pytest.raises(backup.BackupError, match="fresh database"):
-        backup.restore(dump, target, **options)
-    with open(dump, "r+b") as f:
-        f.seek(200)
-        f.write(b"\x00damaged\x00")
-    other, options = fresh("other")
-    with pytest.raises(backup.BackupError, match="checksum"):
-        backup.restore(dump, other, **options)
-
-
-def test_the_manifest_counts_every_table(data, tmp_path):
-    _, manifest = backup.backup(tmp_path, name="ledger-c")
-    tables = set(connection.introspection.table_names())
-    assert set(manifest.tables) == tables
-    path = backup.manifest_path(tmp_path / f"ledger-c{backup.SUFFIX[connection.vendor]}")
-    assert json.loads(path.read_text())["tables"] == manifest.tables
-
-
-def test_old_backups_are_pruned_to_the_newest(data, tmp_path):
+def test_damaged_dumps_are_refused_and_old_backups_pruned(data, tmp_path, fresh):
+    suffix = backup.SUFFIX[connection.vendor]
     for stamp in ("20261101-020000", "20261102-020000", "20261103-020000"):
         backup.backup(tmp_path, name=f"ledger-{stamp}")
     ok, out = run("backup", output_dir=tmp_path, name="ledger-20261104-020000", keep=2)
     assert ok, out
+    assert "removed old backup" in out
     left = sorted(p.name for p in tmp_path.iterdir())
-    suffix = backup.SUFFIX[connection.vendor]
     assert left == [
         f"ledger-20261103-020000{suffix}",
         f"ledger-20261103-020000{suffix}.json",
         f"ledger-20261104-020000{suffix}",
         f"ledger-20261104-020000{suffix}.json",
     ]
+    dump = tmp_path / f"ledger-20261104-020000{suffix}"
+    with open(dump, "r+b") as f:
+        f.seek(200)
+        f.write(b"\x00damaged\x00")
+    target, options = fresh("other")
+    with pytest.raises(backup.BackupError, match="checksum"):
+        backup.restore(dump, target, **options)
 
 
 @pytest.mark.postgres
