@@ -28,6 +28,7 @@ from typing import Any
 
 from django.apps import apps
 from django.db import DEFAULT_DB_ALIAS, models, transaction
+from django.db.models import Subquery
 from django.db.models.signals import post_save
 from simple_history.manager import HistoryManager
 from simple_history.models import HistoricalChanges
@@ -148,13 +149,27 @@ def seal_rows(model: type[models.Model], row_ids: Iterable[int], *, using: str |
     names = columns(model)
     places = _decimal_places(model)
     pk = model._meta.pk.attname
+    fields = ",".join(names)
     with transaction.atomic(using=using, savepoint=False):
         head = _lock_head(using)
-        field_set = _field_set(label, names, using)
-        rows = model._base_manager.using(using).filter(pk__in=row_ids).order_by(pk)
+        # The rows, and the id of their field set in the same query (None the first time).
+        field_set_id = Subquery(
+            HistoryFieldSet.objects.using(using).filter(label=label, fields=fields).values("pk")[:1]
+        )
+        rows = (
+            model._base_manager.using(using)
+            .filter(pk__in=row_ids)
+            .order_by(pk)
+            .annotate(integrity_field_set=field_set_id)
+            .values(*names, "integrity_field_set")
+        )
         seals = []
         sequence, prev = head.sequence, head.hash
-        for values in rows.values(*names):
+        new_field_set = None
+        for values in rows:
+            if values["integrity_field_set"] is None:
+                new_field_set = new_field_set or _field_set(label, names, using).pk
+                values["integrity_field_set"] = new_field_set
             sequence += 1
             row_digest = digest(values, names, places)
             link = link_hash(
@@ -162,7 +177,7 @@ def seal_rows(model: type[models.Model], row_ids: Iterable[int], *, using: str |
                 sequence=sequence,
                 label=label,
                 row_id=values[pk],
-                fields=field_set.fields,
+                fields=fields,
                 digest=row_digest,
             )
             seals.append(
@@ -170,13 +185,15 @@ def seal_rows(model: type[models.Model], row_ids: Iterable[int], *, using: str |
                     sequence=sequence,
                     label=label,
                     row_id=values[pk],
-                    field_set=field_set,
+                    field_set_id=values["integrity_field_set"],
                     digest=row_digest,
                     prev_hash=prev,
                     hash=link,
                 )
             )
             prev = link
+        if not seals:
+            return 0
         if len(seals) == 1:
             seals[0].save(using=using, force_insert=True)
         else:
