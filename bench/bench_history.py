@@ -6,7 +6,8 @@ history, and ``verify_history`` over a large one.
 
 On a database filled by ``bench/generate.py`` (whose history tables are empty):
 
-1. ``--fill-history`` writes a "created" history row for every customer, contact and service
+1. ``--fill-history`` replaces the content of the history tables and the chain with a
+   "created" history row for every customer, contact and service
    record (``INSERT … SELECT``; 1.4 million rows at 100,000 customers) and seals them all with
    ``seal_existing`` — the upgrade path of a database that predates the seals (timed);
 2. ``--updates N`` customers are saved N times with sealing and N times without, in
