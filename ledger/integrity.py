@@ -27,7 +27,7 @@ from functools import cache
 from typing import Any
 
 from django.apps import apps
-from django.db import DEFAULT_DB_ALIAS, models, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.db.models import Subquery
 from django.db.models.signals import post_save
 from simple_history.manager import HistoryManager
@@ -318,6 +318,9 @@ def _table(label: str) -> str:
 def _check_links(using: str, report: Report, limit: int) -> None:
     """The seals in order: numbered 1, 2, 3 …, each hash from its fields and the previous."""
     field_sets = dict(HistoryFieldSet.objects.using(using).values_list("pk", "fields"))
+    # The head first: seals committed while the check runs come after it, never before.
+    head = HistoryChain.objects.using(using).filter(pk=1).first()
+    head_sequence, head_hash = (head.sequence, head.hash) if head else (0, GENESIS)
     prev, expected = GENESIS, 1
     seals = (
         HistorySeal.objects.using(using)
@@ -347,18 +350,19 @@ def _check_links(using: str, report: Report, limit: int) -> None:
         )
         if fields is None or recomputed != link:
             add("the seal was edited: its hash does not match its content")
+        if sequence == head_sequence and link != head_hash:
+            add("the chain head's hash is not this seal's: the head was edited")
         prev, expected = link, sequence + 1
     report.head_sequence, report.head_hash = expected - 1, prev
-    head = HistoryChain.objects.using(using).filter(pk=1).first()
-    if head and (head.sequence, head.hash) != (expected - 1, prev):
+    if expected - 1 < head_sequence:
         report.breaks.append(
             Break(
                 "ledger.historychain",
                 HistoryChain._meta.db_table,
                 None,
-                head.sequence,
-                f"the chain head (#{head.sequence}) is not the last seal (#{expected - 1}): "
-                "seals at the end were removed or the head was edited",
+                head_sequence,
+                f"the chain head (#{head_sequence}) is past the last seal (#{expected - 1}): "
+                "seals at the end were removed",
             )
         )
 
@@ -455,6 +459,16 @@ def _check_rows(label: str, model, using: str, report: Report, limit: int) -> No
 def verify(*, using: str | None = None, limit: int = 100) -> Report:
     """Check the whole chain; the report lists up to ``limit`` breaks, ``first`` the earliest."""
     using = using or DEFAULT_DB_ALIAS
+    connection = connections[using]
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        # One snapshot for every query: writers go on, the check sees none of their rows.
+        with transaction.atomic(using=using), connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            return _verify(using, limit)
+    return _verify(using, limit)
+
+
+def _verify(using: str, limit: int) -> Report:
     report = Report(breaks=[])
     _check_links(using, report, limit)
     known = sources()

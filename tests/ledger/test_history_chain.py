@@ -184,6 +184,13 @@ def test_removing_the_newest_rows_and_seals_is_found_by_the_head(history):
     assert "chain head" in report.first.problem
 
 
+def test_an_edited_chain_head_is_found(history):
+    HistoryChain.objects.update(hash="e" * 64)
+    report = integrity.verify()
+    assert not report.ok
+    assert "head was edited" in report.first.problem
+
+
 def test_the_expected_head_is_checked(history):
     head = HistoryChain.objects.get()
     call_command("verify_history", expect_head=head.hash, stdout=StringIO())
