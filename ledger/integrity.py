@@ -251,15 +251,23 @@ def seal_existing(*, using: str | None = None, progress=None) -> int:
     using = using or DEFAULT_DB_ALIAS
     total = 0
     for label, model in sorted(sources().items()):
-        sealed = HistorySeal.objects.using(using).filter(label=label).values("row_id")
         pk = model._meta.pk.attname
-        unsealed = (
-            model._base_manager.using(using)
-            .exclude(pk__in=sealed)
+        # Rows and seals side by side in key order (a merge, not NOT IN over a million ids).
+        rows = (
+            (row_id,)
+            for row_id in model._base_manager.using(using)
             .order_by(pk)
             .values_list(pk, flat=True)
+            .iterator(CHUNK)
         )
-        ids = list(unsealed.iterator(chunk_size=CHUNK))
+        seals = (
+            HistorySeal.objects.using(using)
+            .filter(label=label)
+            .order_by("row_id")
+            .values_list("row_id")
+            .iterator(CHUNK)
+        )
+        ids = [row[0] for row, seal in _merge(rows, seals) if row is not None and seal is None]
         for start in range(0, len(ids), CHUNK):
             total += seal_rows(model, ids[start : start + CHUNK], using=using)
         if ids and progress:
