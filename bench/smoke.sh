@@ -3,8 +3,9 @@
 # Creates its own PostgreSQL database (ledger_bench_smoke by default), migrates it, fills it with
 # bench/generate.py (200 customers) and bench/generate_contracts.py (300 contracts), runs
 # bench/bench_registers.py --smoke, bench/bench_sales_plans.py (200 orders),
-# bench/bench_contracts.py --smoke, bench/bench_exports.py --smoke and bench/load.py
-# --smoke (gunicorn, 2 workers, on a free loopback port), and drops the database at the end.
+# bench/bench_contracts.py --smoke, bench/bench_exports.py --smoke, bench/bench_supervision.py
+# --smoke, bench/bench_history.py --smoke and bench/load.py --smoke (gunicorn, 2 workers, on a
+# free loopback port), and drops the database at the end.
 # Fails if any script fails or any page answers anything but 200. Takes about 40 s.
 #
 #   bench/smoke.sh                       # the server of DATABASE_URL, or 127.0.0.1:5432 as postgres
@@ -71,6 +72,7 @@ step "bench_contracts.py --smoke" "$PY" bench/bench_contracts.py --smoke --out "
 step "bench_exports.py --smoke (background exports)" \
   "$PY" bench/bench_exports.py --smoke --out "$OUT"
 step "bench_supervision.py --smoke" "$PY" bench/bench_supervision.py --smoke --out "$OUT"
+step "bench_history.py --smoke" "$PY" bench/bench_history.py --smoke
 step "load.py --smoke (gunicorn, every page 200)" \
   "$PY" bench/load.py --start-server --port 0 --smoke --out "$OUT"
 echo "bench smoke: passed in $(($(date +%s) - started)) s"

@@ -12,6 +12,7 @@ from ledger.models.customers import (
 )
 from ledger.models.exports import ExportJob, ExportKind, ExportStatus, MonthClose
 from ledger.models.generations import DataGeneration
+from ledger.models.integrity import HistoryChain, HistoryFieldSet, HistorySeal
 from ledger.models.products import Product
 from ledger.models.submissions import FormSubmission
 from ledger.models.supervision import (
@@ -44,6 +45,9 @@ __all__ = [
     "LedgerConfirmation",
     "LedgerReview",
     "MonthClose",
+    "HistoryChain",
+    "HistoryFieldSet",
+    "HistorySeal",
     "Product",
     "ReviewFinding",
     "ServiceKind",
