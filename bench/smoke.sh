@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The benchmarks at a tiny scale, so that they cannot rot: CI runs this after the tests.
 # Creates its own PostgreSQL database (ledger_bench_smoke by default), migrates it, fills it with
-# bench/generate.py (200 customers), runs bench/bench_registers.py --smoke and bench/load.py
+# bench/generate.py (200 customers) and bench/generate_sales.py (300 orders), runs
+# bench/bench_registers.py --smoke, bench/bench_sales.py --smoke and bench/load.py
 # --smoke (gunicorn, 2 workers, on a free loopback port), and drops the database at the end.
 # Fails if any script fails or any page answers anything but 200. Takes about 40 s.
 #
@@ -61,6 +62,8 @@ step "create database $DB" database create
 step "migrate" "$PY" manage.py migrate --noinput -v0
 step "generate.py --customers $CUSTOMERS" "$PY" bench/generate.py --reset --customers "$CUSTOMERS"
 step "bench_registers.py --smoke" "$PY" bench/bench_registers.py --smoke --out "$OUT"
+step "generate_sales.py --orders 300" "$PY" bench/generate_sales.py --reset --orders 300
+step "bench_sales.py --smoke" "$PY" bench/bench_sales.py --smoke --out "$OUT"
 step "load.py --smoke (gunicorn, every page 200)" \
   "$PY" bench/load.py --start-server --port 0 --smoke --out "$OUT"
 echo "bench smoke: passed in $(($(date +%s) - started)) s"
