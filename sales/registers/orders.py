@@ -61,9 +61,8 @@ def user_name(prefix: str):
 
 def order_links(user) -> list[tuple[str, str]]:
     """The family's menu links besides its registers, for the roles that may use them."""
+    # The list of orders is 表5-8's list of documents, already in the menu.
     links = []
-    if order_q(user) is not None:
-        links.append((_("Orders"), reverse("sales:order-list")))
     if can_create_order(user):
         links.append((_("New order"), reverse("sales:order-create")))
     if can_manage_costs(user):
