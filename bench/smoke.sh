@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The benchmarks at a tiny scale, so that they cannot rot: CI runs this after the tests.
 # Creates its own PostgreSQL database (ledger_bench_smoke by default), migrates it, fills it with
-# bench/generate.py (200 customers) and bench/generate_contracts.py (300 contracts), runs
-# bench/bench_registers.py --smoke, bench/bench_sales_plans.py (200 orders),
+# bench/generate.py (200 customers), bench/generate_contracts.py (300 contracts) and
+# bench/generate_sales.py (300 orders), runs bench/bench_registers.py --smoke,
+# bench/bench_sales.py --smoke, bench/bench_sales_plans.py (200 orders),
 # bench/bench_contracts.py --smoke, bench/bench_exports.py --smoke, bench/bench_supervision.py
 # --smoke, bench/bench_history.py --smoke and bench/load.py --smoke (gunicorn, 2 workers, on a
 # free loopback port), and drops the database at the end.
@@ -66,6 +67,8 @@ step "generate.py --customers $CUSTOMERS" "$PY" bench/generate.py --reset --cust
 step "generate_contracts.py --contracts 300" \
   "$PY" bench/generate_contracts.py --reset --contracts 300
 step "bench_registers.py --smoke" "$PY" bench/bench_registers.py --smoke --out "$OUT"
+step "generate_sales.py --orders 300" "$PY" bench/generate_sales.py --reset --orders 300
+step "bench_sales.py --smoke" "$PY" bench/bench_sales.py --smoke --out "$OUT"
 step "bench_sales_plans.py --orders 200 (dashboard, 表5-3, 表5-10 answer 200)" \
   "$PY" bench/bench_sales_plans.py --generate --orders 200 --customers 50 --runs 2
 step "bench_contracts.py --smoke" "$PY" bench/bench_contracts.py --smoke --out "$OUT"

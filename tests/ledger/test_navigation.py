@@ -72,11 +72,13 @@ def test_menus_index_and_monthly_workbook_are_in_form_order(org, client):
         product_form("5-11", "月份销售实绩统计表"),
         product_form("5-6", "产品销售记录台账"),
     ]
-    in_order = ["5-3", "5-6", "5-7", "5-11", "5-13"]
+    in_order = ["5-3", "5-6", "5-7", "5-8", "5-9", "5-11", "5-12", "5-13"]
     client.force_login(org.admin)
     with declared(*forms):
         assert [label.split()[0] for label in menu(client)["销售台账"]] == [
-            f"表{code}" for code in in_order
+            *(f"表{code}" for code in in_order),
+            "新建订单",
+            "费用与分摊",
         ]
         index = client.get("/registers/").context["families"]
         sales = next(entries for key, _label, entries in index if key == "sales")
@@ -87,7 +89,8 @@ def test_menus_index_and_monthly_workbook_are_in_form_order(org, client):
         book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
         cells = [v for row in book["目录"].iter_rows(values_only=True) for v in row]
         codes = [v for v in cells if isinstance(v, str) and v.startswith("表5-")]
-        assert codes == [f"表{code}" for code in in_order]
+        documents = ("5-8", "5-9")  # one record each: not sheets of the month's workbook
+        assert codes == [f"表{code}" for code in in_order if code not in documents]
 
 
 def test_every_family_declares_its_label_and_app(org):
@@ -138,9 +141,15 @@ def test_document_forms_join_menus_index_and_exports_in_form_order(org, client):
         assert menu(client)["销售台账"] == [
             "表5-2 年度销售计划表",
             "表5-3 月份销售计划",
+            "表5-6 产品销售记录台账",
             "表5-7 产品记录表",
             "表5-8 订货单",
+            "表5-9 订货明细表",
             "表5-11 月份销售实绩统计表",
+            "表5-12 年度产品销售台账",
+            "表5-13 企业销售记录",
+            "新建订单",
+            "费用与分摊",
         ]
         assert menu(client)["合同台账"] == ["表5-14 销售合同评审表"]
         sales = sales_index(client)
@@ -149,16 +158,23 @@ def test_document_forms_join_menus_index_and_exports_in_form_order(org, client):
         assert linked == {
             "5-2": "/forms/5-2/",
             "5-3": "/registers/5-3/",
+            "5-6": "/registers/5-6/",
             "5-7": "/registers/5-7/",
             "5-8": "/forms/5-8/",
+            "5-9": "/forms/5-9/",
             "5-11": "/registers/5-11/",
+            "5-12": "/registers/5-12/",
+            "5-13": "/registers/5-13/",
         }
         assert {e["code"]: e["kind"] for e in sales}["5-8"] == "document"
         contracts = sales_index(client, "contracts")
         assert [e["code"] for e in contracts if e["url"]] == ["5-14"]
         page = client.get("/exports/")
         listed = [entry["register"].code for entry in page.context["registers"]]
-        in_order = ["customers", "service", "customer", "5-2", "5-3", "5-7", "5-8", "5-11"]
+        in_order = [
+            *("customers", "service", "customer", "5-2", "5-3", "5-6", "5-7", "5-8", "5-9"),
+            *("5-11", "5-12", "5-13"),
+        ]
         assert listed == [*in_order, "5-14"]
         html = page.content.decode()
         assert 'href="/forms/5-8/"' in html and "/forms/5-8/export.xlsx" not in html
@@ -168,13 +184,13 @@ def test_document_forms_join_menus_index_and_exports_in_form_order(org, client):
 
 def test_documents_not_declared_yet_stay_out_of_menus_and_say_so_in_the_index(org, client):
     client.force_login(org.admin)
-    assert "表5-8 订货单" not in menu(client).get("销售台账", [])
+    assert "表5-10 订货统计表" not in menu(client).get("销售台账", [])
     sales = sales_index(client)
-    order = next(e for e in sales if e["code"] == "5-8")
+    order = next(e for e in sales if e["code"] == "5-10")
     assert order == {
-        "code": "5-8",
-        "sort_key": (1, 5, 8),
-        "title": "订货单",
+        "code": "5-10",
+        "sort_key": (1, 5, 10),
+        "title": "订货统计表",
         "kind": "document",
         "url": None,
         "available": False,

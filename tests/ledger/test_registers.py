@@ -14,10 +14,11 @@ from tests.formcheck import missing_labels, pdf_text
 
 
 def _flat_labels(register):
-    labels = []
+    labels, current = [], None
     for col in register.columns:
-        if col.group and (not labels or labels[-1] != col.group) and col.group not in labels[-3:]:
+        if col.group and col.group != current:  # a group label once, before its sub-columns
             labels.append(col.group)
+        current = col.group
         labels.append(col.label)
     return labels
 
@@ -141,7 +142,10 @@ def test_monthly_workbook_has_one_sheet_per_register(login, admin_user, db):
     response = login(admin_user).get("/registers/monthly.xlsx?month=2026-11")
     assert response.status_code == 200
     _data, wb = _xlsx(response)
-    assert wb.sheetnames == ["目录", "客户台账", "客户服务台账", "表5-7 产品记录表"]
+    assert wb.sheetnames == [
+        *("目录", "客户台账", "客户服务台账", "表5-6 产品销售记录台账", "表5-7 产品记录表"),
+        *("表5-11 月份销售实绩统计表", "表5-12 年度产品销售台账", "表5-13 企业销售记录"),
+    ]
     service = [c.value for row in wb["客户服务台账"].iter_rows() for c in row]
     assert "本月投诉" in service and "上月投诉" not in service
     # The customer sheet is the full 个人台账, not the shared columns only.
