@@ -11,6 +11,7 @@ plans), 实际 from the shipments (what was delivered, at the order's prices).
 from __future__ import annotations
 
 import datetime
+import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -105,7 +106,8 @@ def sales_dashboard(
     today = today or timezone.localdate()
     year = year or today.year
     scope = f"{user.pk}:{user.role}:{user.department_id}"
-    key = f"sales-dashboard:{scope}:{year}:{today}:{data_version()}"
+    stamp = hashlib.sha256(f"{scope}:{year}:{today}:{data_version()}".encode()).hexdigest()
+    key = f"sales-dashboard:{stamp}"
     board = cache.get(key)
     if board is None:
         board = _compute(user, year=year, today=today)
