@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The benchmarks at a tiny scale, so that they cannot rot: CI runs this after the tests.
 # Creates its own PostgreSQL database (ledger_bench_smoke by default), migrates it, fills it with
-# bench/generate.py (200 customers), runs bench/bench_registers.py --smoke,
-# bench/bench_sales_plans.py (200 orders) and bench/load.py
+# bench/generate.py (200 customers) and bench/generate_sales.py (300 orders), runs
+# bench/bench_registers.py --smoke, bench/bench_sales.py --smoke,
+# bench/bench_sales_plans.py (200 more orders and plans) and bench/load.py
 # --smoke (gunicorn, 2 workers, on a free loopback port), and drops the database at the end.
 # Fails if any script fails or any page answers anything but 200. Takes about 40 s.
 #
@@ -62,6 +63,8 @@ step "create database $DB" database create
 step "migrate" "$PY" manage.py migrate --noinput -v0
 step "generate.py --customers $CUSTOMERS" "$PY" bench/generate.py --reset --customers "$CUSTOMERS"
 step "bench_registers.py --smoke" "$PY" bench/bench_registers.py --smoke --out "$OUT"
+step "generate_sales.py --orders 300" "$PY" bench/generate_sales.py --reset --orders 300
+step "bench_sales.py --smoke" "$PY" bench/bench_sales.py --smoke --out "$OUT"
 step "bench_sales_plans.py --orders 200 (dashboard, 表5-3, 表5-10 answer 200)" \
   "$PY" bench/bench_sales_plans.py --generate --orders 200 --customers 50 --runs 2
 step "load.py --smoke (gunicorn, every page 200)" \

@@ -71,7 +71,7 @@ def get_order_for(user: User, pk: Any, *, for_update: bool = False) -> Order:
 
 def shipment_lines_visible_to(user: User) -> QuerySet[ShipmentLine]:
     """Shipment lines of the orders ``user`` may see (表5-6, 5-12, 5-13)."""
-    rule = owner_q(user, "shipment__order__owner")
+    rule = owner_q(user, "owner")
     return ShipmentLine.objects.none() if rule is None else ShipmentLine.objects.filter(rule)
 
 

@@ -78,13 +78,13 @@ class ShipmentLineFilter(RegisterFilterSet):
         widget=forms.TextInput(attrs={"type": "search", "placeholder": "客户名称、产品名称、批号"}),
     )
     shipped_from = django_filters.DateFilter(
-        field_name="shipment__shipped_on",
+        field_name="shipped_on",
         lookup_expr="gte",
         label="出货日期起",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     shipped_to = django_filters.DateFilter(
-        field_name="shipment__shipped_on",
+        field_name="shipped_on",
         lookup_expr="lte",
         label="出货日期止",
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -111,7 +111,7 @@ class ShipmentLineRegister(Register):
 
     model = ShipmentLine
     filterset_class = ShipmentLineFilter
-    default_ordering = ("shipment__shipped_on", "shipment_id", "pk")
+    default_ordering = ("shipped_on", "pk")
     extra_values = ("pk", "shipment__order_id")
 
     def can_open(self, user):
@@ -148,7 +148,7 @@ class ProductSalesRecord(ShipmentLineRegister):
     code = "5-6"
     title = "产品销售记录台账"
     family = Family.SALES
-    month_field = "shipment__shipped_on"
+    month_field = "shipped_on"
     header_fields = (HeaderField("编号"),)
     footer = ("复核", "填制")
     help_text = "每一行是一次出货的一个订单行：产品、批号、客户、出货时间与地点、承运与运输单号。"
@@ -160,14 +160,19 @@ class ProductSalesRecord(ShipmentLineRegister):
         Column("客户名称", "shipment__order__customer__name", width=18),
         Column("联系方式", "shipment__order__customer__phone", width=13),
         Column("销售时间", "shipment__order__ordered_on", kind=Kind.DATE, width=11),
-        Column("出货时间", "shipment__shipped_on", kind=Kind.DATE, width=11),
+        Column("出货时间", "shipped_on", kind=Kind.DATE, width=11),
         Column("出货地点", "shipment__place", width=9),
         Column("检验合格证号", "certificate_number", width=15),
         Column("交付控制", "shipment__delivery_control", width=10),
         Column("承运者名称", "shipment__carrier", width=12),
         Column("运输单号", "shipment__waybill_number", width=12),
-        Column("经办人", name="handler_name", expr=user_name("shipment__handler"), width=8),
+        Column("经办人", "handler_name", width=8, order_by="shipment__handler__username"),
     )
+    annotations = ("handler_name",)
+
+    def annotate(self, queryset, context):
+        # After counting: the count needs no join to the users.
+        return queryset.annotate(handler_name=user_name("shipment__handler"))
 
 
 @site.register
@@ -176,8 +181,8 @@ class YearlySalesLedger(ShipmentLineRegister):
     title = "年度产品销售台账"
     family = Family.SALES
     period = PeriodKind.YEAR
-    period_field = "shipment__shipped_on"
-    month_field = "shipment__shipped_on"
+    period_field = "shipped_on"
+    month_field = "shipped_on"
     header_fields = (HeaderField("编号"), HeaderField("日期"))
     footer = ("制表",)
     help_text = (
@@ -185,7 +190,7 @@ class YearlySalesLedger(ShipmentLineRegister):
         "欠款 = 金额 − 已付货款。"
     )
     columns = (
-        Column("日期", "shipment__shipped_on", kind=Kind.DATE, width=11),
+        Column("日期", "shipped_on", kind=Kind.DATE, width=11),
         Column("客户名称", "shipment__order__customer__name", width=18, link=True),
         Column("联系方式", "shipment__order__customer__phone", width=13),
         Column("产品名称", "order_line__product__name", width=16),
@@ -202,9 +207,13 @@ class YearlySalesLedger(ShipmentLineRegister):
             width=12,
         ),
         Column("发票", "shipment__order__invoice_numbers", width=12),
-        Column("业务员", name="salesperson", expr=user_name("shipment__order__owner"), width=8),
+        Column("业务员", "salesperson", width=8, order_by="owner__username"),
     )
+    annotations = ("salesperson",)
     totals = ("quantity", "amount", "paid_amount", "owed")
+
+    def annotate(self, queryset, context):
+        return queryset.annotate(salesperson=user_name("owner"))
 
 
 @site.register
@@ -213,8 +222,8 @@ class EnterpriseSalesRecord(ShipmentLineRegister):
     title = "企业销售记录"
     family = Family.SALES
     period = PeriodKind.YEAR
-    period_field = "shipment__shipped_on"
-    month_field = "shipment__shipped_on"
+    period_field = "shipped_on"
+    month_field = "shipped_on"
     header_fields = (HeaderField("年度"),)
     help_text = "可追溯的年度销售记录：每批产品卖给了谁、何时从何处出货、由谁承运。"
     columns = (
@@ -234,22 +243,28 @@ class EnterpriseSalesRecord(ShipmentLineRegister):
         ),
         Column(
             "购货者名称及联系方式",
-            name="buyer",
-            expr=Concat(
-                "shipment__order__customer__name",
-                Value(" "),
-                "shipment__order__customer__phone",
-                output_field=CharField(),
-            ),
+            "buyer",
             width=24,
+            order_by=("shipment__order__customer__name", "pk"),
         ),
         Column("检验合格证号/检验报告编号", "certificate_number", width=14),
         Column("销售日期", "shipment__order__ordered_on", kind=Kind.DATE, width=11),
-        Column("出货日期", "shipment__shipped_on", kind=Kind.DATE, width=11),
+        Column("出货日期", "shipped_on", kind=Kind.DATE, width=11),
         Column("出货地点", "shipment__place", width=12),
         Column("交付控制", "shipment__delivery_control", width=10),
         Column("承运者", "shipment__carrier", width=12),
     )
+    annotations = ("buyer",)
+
+    def annotate(self, queryset, context):
+        return queryset.annotate(
+            buyer=Concat(
+                "shipment__order__customer__name",
+                Value(" "),
+                "shipment__order__customer__phone",
+                output_field=CharField(),
+            )
+        )
 
 
 def _sum(queryset, field: str):
@@ -366,10 +381,8 @@ class MonthlySalesResults(Register):
         period = context.period
         first, following = period.first, period.following
         shipped = ShipmentLine.objects.filter(
-            shipment__order__owner=OuterRef("pk"),
-            shipment__shipped_on__gte=first,
-            shipment__shipped_on__lt=following,
-        ).annotate(_owner=F("shipment__order__owner"))
+            owner=OuterRef("pk"), shipped_on__gte=first, shipped_on__lt=following
+        ).annotate(_owner=F("owner"))
         adjusted = SalesAdjustment.objects.filter(
             order__owner=OuterRef("pk"), occurred_on__gte=first, occurred_on__lt=following
         ).annotate(_owner=F("order__owner"))

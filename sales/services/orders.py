@@ -350,6 +350,10 @@ def order_update(
             )
         _save_lines(order=locked, lines=lines, actor=actor, reason=reason)
         _refresh_total(locked)
+        # The shipment lines carry the order's 承办人 (see ShipmentLine.owner).
+        ShipmentLine.objects.filter(shipment__order=locked).exclude(
+            owner_id=locked.owner_id
+        ).update(owner_id=locked.owner_id)
         locked.version += 1
         locked.full_clean()
         locked._history_user = actor
@@ -379,7 +383,7 @@ def _apply_payments(order: Order) -> None:
     lines = list(
         ShipmentLine.objects.select_for_update()
         .filter(shipment__order=order)
-        .order_by("shipment__shipped_on", "shipment_id", "id")
+        .order_by("shipped_on", "shipment_id", "id")
     )
     left = order.received_amount
     changed = []
@@ -444,6 +448,8 @@ def shipment_record(
                 production_date=item.production_date,
                 batch_number=item.batch_number or "",
                 certificate_number=item.certificate_number or "",
+                owner_id=locked.owner_id,
+                shipped_on=shipped_on,
             )
             try:
                 ship_line.full_clean(exclude=["shipment"])
