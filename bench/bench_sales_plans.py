@@ -235,6 +235,8 @@ def generate(customers: int, orders: int) -> None:
                             str(paid),
                             str(lid),
                             str(shipment_id),
+                            str(owner),
+                            shipped_on.isoformat(),
                         )
                     )
                     shipline_id += 1
@@ -302,6 +304,8 @@ def generate(customers: int, orders: int) -> None:
                 "paid_amount",
                 "order_line_id",
                 "shipment_id",
+                "owner_id",
+                "shipped_on",
             ],
             shipline_rows,
         )
