@@ -37,4 +37,4 @@ def test_racing_creations_of_one_plan_save_one(org):
     # The other is told in words: by the service (both checked before either saved) or
     # by the model's check (the first had already saved).
     (told,) = [r for r in results if r != "saved"]
-    assert "已有计划" in told or "已存在" in told
+    assert "已有计划" in told or "存在" in told
