@@ -52,7 +52,7 @@ def list_cases(year: str, month: str) -> list[tuple[str, str, str]]:
     return [
         ("5-8 订单列表 第 1 页（admin）", "admin", "/forms/5-8/"),
         ("5-8 订单列表 第 1000 页（admin）", "admin", "/forms/5-8/?page=1000"),
-        ("5-8 订单列表 搜索（manager1）", "manager1", "/forms/5-8/?sort=-total_amount"),
+        ("5-8 订单列表 按合计排序（manager1）", "manager1", "/forms/5-8/?sort=-total_amount"),
         ("5-6 第 1 页（sales1）", "sales1", "/registers/5-6/"),
         ("5-6 第 1000 页（admin）", "admin", "/registers/5-6/?page=1000"),
         ("5-12 第 1 页（admin）", "admin", f"/registers/5-12/?period={year}"),
