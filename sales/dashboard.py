@@ -11,21 +11,32 @@ plans), 实际 from the shipments (what was delivered, at the order's prices).
 from __future__ import annotations
 
 import datetime
+import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import DecimalField, ExpressionWrapper, F, Q, Sum, Value
 from django.db.models.functions import Coalesce, ExtractMonth, NullIf
 from django.utils import timezone
 
 from accounts.models import User
-from sales.models import ActionPlan, AnnualPlanLine
+from sales.models import (
+    ActionPlan,
+    AnnualPlan,
+    AnnualPlanLine,
+    Receipt,
+    SalesAdjustment,
+    ShipmentLine,
+)
 from sales.selectors import shipment_lines_visible_to
 from sales.selectors_plans import plan_owner_q
 
 MONEY = DecimalField(max_digits=18, decimal_places=2)
 ZERO = Value(Decimal(0), output_field=MONEY)
 TOP = 10
+CACHE_SECONDS = 15 * 60
 # Receivables by the age of the shipment they are owed for (days, inclusive upper bounds).
 AGE_BUCKETS = ((30, "30天以内"), (60, "31–60天"), (90, "61–90天"), (None, "90天以上"))
 
@@ -60,19 +71,56 @@ def _name(prefix: str):
     return Coalesce(NullIf(f"{prefix}__full_name", Value("")), f"{prefix}__username")
 
 
+def data_version() -> str:
+    """A stamp that changes whenever a figure of the dashboard may change: the newest
+    shipment line, receipt, adjustment and plan line, and the last change of a plan. One
+    query over primary keys and two small tables."""
+    tables = {
+        "shipments": ShipmentLine._meta.db_table,
+        "receipts": Receipt._meta.db_table,
+        "adjustments": SalesAdjustment._meta.db_table,
+        "lines": AnnualPlanLine.history.model._meta.db_table,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT MAX(id) FROM {tables['shipments']}),"
+            f" (SELECT MAX(id) FROM {tables['receipts']}),"
+            f" (SELECT MAX(id) FROM {tables['adjustments']}),"
+            f" (SELECT MAX(history_id) FROM {tables['lines']}),"
+            f" (SELECT MAX(updated_at) FROM {ActionPlan._meta.db_table}),"
+            f" (SELECT MAX(updated_at) FROM {AnnualPlan._meta.db_table})"
+        )
+        return ":".join(str(v) for v in cursor.fetchone())
+
+
 def sales_dashboard(
     user: User, *, year: int | None = None, today: datetime.date | None = None
 ) -> Dashboard | None:
-    """The dashboard's figures for ``user``; ``None`` for roles that see no sales."""
-    rule = plan_owner_q(user)
-    if rule is None:
+    """The dashboard's figures for ``user``; ``None`` for roles that see no sales.
+
+    The figures are kept in the cache under the user, the year, the day and
+    ``data_version()``: a new shipment, receipt, adjustment or plan change gives a new key,
+    so the page is always current and a repeated look costs one small query."""
+    if plan_owner_q(user) is None:
         return None
     today = today or timezone.localdate()
     year = year or today.year
+    scope = f"{user.pk}:{user.role}:{user.department_id}"
+    stamp = hashlib.sha256(f"{scope}:{year}:{today}:{data_version()}".encode()).hexdigest()
+    key = f"sales-dashboard:{stamp}"
+    board = cache.get(key)
+    if board is None:
+        board = _compute(user, year=year, today=today)
+        cache.set(key, board, CACHE_SECONDS)
+    return board
+
+
+def _compute(user: User, *, year: int, today: datetime.date) -> Dashboard:
+    rule = plan_owner_q(user)
     first, following = datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1)
     board = Dashboard(year=year)
     lines = shipment_lines_visible_to(user)
-    in_year = lines.filter(shipment__shipped_on__gte=first, shipment__shipped_on__lt=following)
+    in_year = lines.filter(shipped_on__gte=first, shipped_on__lt=following)
 
     # By month: 表5-4 targets against what was shipped.
     targets = dict(
@@ -83,13 +131,18 @@ def sales_dashboard(
         .annotate(total=Sum("target"))
         .values_list("m", "total")
     )
-    shipped = dict(
-        in_year.annotate(m=ExtractMonth("shipment__shipped_on"))
+    # What was shipped, by month and 承办人 in one pass: the months and the people read it.
+    shipped_rows = list(
+        in_year.annotate(m=ExtractMonth("shipped_on"))
         .order_by()
-        .values("m")
+        .values("m", "owner")
         .annotate(total=Sum("amount"))
-        .values_list("m", "total")
     )
+    shipped: dict[int, Decimal] = {}
+    by_owner: dict[int, Decimal] = {}
+    for row in shipped_rows:
+        shipped[row["m"]] = shipped.get(row["m"], Decimal(0)) + row["total"]
+        by_owner[row["owner"]] = by_owner.get(row["owner"], Decimal(0)) + row["total"]
     board.months = [
         {
             "month": m,
@@ -117,12 +170,8 @@ def sales_dashboard(
         .values(owner=F("plan__owner"))
         .annotate(name=_name("plan__owner"), total=Sum(amount))
     }
-    actual = {
-        row["owner"]: row
-        for row in in_year.order_by()
-        .values(owner=F("shipment__order__owner"))
-        .annotate(name=_name("shipment__order__owner"), total=Sum("amount"))
-    }
+    names = {u.pk: str(u) for u in User.objects.filter(pk__in=set(by_owner) - set(planned))}
+    actual = {owner: {"name": names.get(owner), "total": t} for owner, t in by_owner.items()}
     people = []
     for owner in set(planned) | set(actual):
         plan_row, actual_row = planned.get(owner), actual.get(owner)
@@ -130,7 +179,7 @@ def sales_dashboard(
         actual_total = (actual_row["total"] if actual_row else None) or Decimal(0)
         people.append(
             {
-                "name": (plan_row or actual_row)["name"],
+                "name": (plan_row or {}).get("name") or actual_row["name"],
                 "plan": plan_total.quantize(Decimal("0.01")),
                 "actual": actual_total,
                 "rate": _rate(actual_total, plan_total),
@@ -145,9 +194,9 @@ def sales_dashboard(
     for days, label in AGE_BUCKETS:
         age = Q()
         if days is not None:
-            age &= Q(shipment__shipped_on__gte=today - datetime.timedelta(days=days))
+            age &= Q(shipped_on__gte=today - datetime.timedelta(days=days))
         if previous is not None:
-            age &= Q(shipment__shipped_on__lt=today - datetime.timedelta(days=previous))
+            age &= Q(shipped_on__lt=today - datetime.timedelta(days=previous))
         sums[label] = Coalesce(
             Sum(F("amount") - F("paid_amount"), filter=age, output_field=MONEY), ZERO
         )

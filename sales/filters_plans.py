@@ -2,13 +2,12 @@
 salesperson dropdown lists only the people whose plans the user may see."""
 
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import OWNER_ROLES, User
 from accounts.selectors import owners_managed_by
 from ledger.engine.filters import RegisterFilterSet
-from ledger.models import Customer
-from sales.selectors_plans import plan_customer_choices
 
 
 def owner_filter_choices(user: User):
@@ -33,10 +32,10 @@ class AnnualPlanFilter(PlanFilter):
 
 
 class MonthPlanFilter(PlanFilter):
-    customer = django_filters.ModelChoiceFilter(
-        label=_("customer"), queryset=Customer.objects.none()
+    # A search, not a dropdown: a manager's departments may have thousands of customers.
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        field_name="customer__name",
+        lookup_expr="icontains",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Customer name")}),
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.filters["customer"].queryset = plan_customer_choices(self.user)

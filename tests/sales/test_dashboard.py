@@ -14,7 +14,11 @@ from sales.dashboard import sales_dashboard
 from sales.services.orders import receipt_record
 from tests.factories import CustomerFactory, ProductFactory
 from tests.sales.orders_helpers import make_order, ship
-from tests.sales.plan_factories import action_plan, annual_plan
+from tests.sales.plan_factories import (
+    _fresh_dashboard_cache,  # noqa: F401
+    action_plan,
+    annual_plan,
+)
 
 TODAY = datetime.date(2026, 11, 30)
 

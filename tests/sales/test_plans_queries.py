@@ -9,7 +9,13 @@ from django.test.utils import CaptureQueriesContext
 
 from tests.factories import CustomerFactory, ProductFactory
 from tests.sales.orders_helpers import make_order, ship
-from tests.sales.plan_factories import action_plan, annual_plan, month_item, week_plan
+from tests.sales.plan_factories import (
+    _fresh_dashboard_cache,  # noqa: F401
+    action_plan,
+    annual_plan,
+    month_item,
+    week_plan,
+)
 
 PAGES = [
     ("/forms/5-2/", "manager1"),
