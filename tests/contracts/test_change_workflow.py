@@ -126,7 +126,7 @@ def test_each_ticked_department_signs_its_notice_once(org):
     purchasing = change.notices.get(department=NoticeDepartment.PURCHASING)
 
     def notices(user):
-        return {s.key: s.count for s in inbox.sections_for(user)}.get("contracts.notice", 0)
+        return {s.key: s.count for s in inbox.sections_for(user)}.get("contracts.change", 0)
 
     assert (notices(org.production1), notices(org.purchasing1), notices(org.quality1)) == (1, 1, 0)
     with pytest.raises(PermissionDenied):
