@@ -184,6 +184,9 @@ def test_the_change_through_the_pages(org, login):
     assert contract.revision == 2
     page = login(org.sales1).get(contract.get_absolute_url()).content.decode()
     assert 'data-testid="version-2"' in page and "2027-02-01" in page and "2026-12-31" in page
+    # The review page keeps the terms the departments signed.
+    review = login(org.sales1).get(f"/contracts/{contract.pk}/review/").content.decode()
+    assert "2026-12-31" in review and "2027-02-01" not in review
     # The production department sees the change and signs its row; not the contract.
     production = login(org.production1)
     assert production.get(contract.get_absolute_url()).status_code == 404
