@@ -21,7 +21,7 @@ import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -491,3 +491,45 @@ def notices_waiting_for(user: User) -> QuerySet[ChangeRequest]:
     return ChangeRequest.objects.filter(
         Exists(open_rows), status=ChangeStatus.APPROVED
     ).select_related("contract")
+
+
+# --- the inbox: one query per section ----------------------------------------------------
+
+
+def contracts_waiting_for(user: User) -> QuerySet[Contract]:
+    """Every contract waiting for ``user``, in one query (the inbox's contract section):
+    a box of theirs to sign, their contract returned to them, an approved contract to seal
+    (theirs; every one for the 销售助理), and, for the 销售助理, the managers and above, the
+    reviews past their deadline among the contracts they see. Annotated with the open
+    round's deadline (``review_deadline``)."""
+    if not _active(user):
+        return Contract.objects.none()
+    wanted = Q(owner_id=user.pk, status=ContractStatus.RETURNED)
+    if user.role in ROLE_BOX:
+        wanted |= Q(pk__in=steps_waiting_for(user).values("round__contract_id"))
+    if user.role == Role.ASSISTANT:
+        wanted |= Q(status=ContractStatus.APPROVED)
+    else:
+        wanted |= Q(status=ContractStatus.APPROVED, owner_id=user.pk)
+    rule = contract_detail_q(user)
+    if sees_overdue_reviews(user) and rule is not None:
+        wanted |= Q(pk__in=overdue_rounds().values("contract_id")) & rule
+    deadline = ReviewRound.objects.filter(
+        contract_id=OuterRef("pk"), outcome=ReviewRound.Outcome.OPEN
+    ).values("deadline")[:1]
+    return (
+        Contract.objects.filter(wanted)
+        .annotate(review_deadline=Subquery(deadline))
+        .select_related("customer", "owner")
+    )
+
+
+def change_items_waiting_for(user: User) -> QuerySet[ChangeRequest]:
+    """Every change request waiting for ``user``, in one query: to check (审核) or approve
+    (批准), or with a 5-16 row of their department to sign."""
+    if not _active(user):
+        return ChangeRequest.objects.none()
+    return ChangeRequest.objects.filter(
+        Q(pk__in=changes_waiting_for(user).values("pk"))
+        | Q(pk__in=notices_waiting_for(user).values("pk"))
+    ).select_related("contract", "contract__customer")

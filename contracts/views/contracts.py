@@ -128,7 +128,7 @@ class ContractFormView(View):
             ]
         else:
             customer = request.GET.get("customer")
-            if customer and customer.isdigit():
+            if customer and customer.isascii() and customer.isdigit():
                 form.initial["customer"] = int(customer)
             initial = []
         formset = LineFormSet(prefix="lines", initial=[*initial, {}])
@@ -148,17 +148,6 @@ class ContractFormView(View):
         contract = self._contract(request, pk)
         form = ContractForm(request.POST, instance=contract, user=request.user)
         formset = LineFormSet(request.POST, prefix="lines")
-        if "add_line" in request.POST:
-            # Another blank line: the form comes back with what was entered.
-            data = request.POST.copy()
-            data["lines-TOTAL_FORMS"] = str(int(data.get("lines-TOTAL_FORMS") or 0) + 1)
-            formset = LineFormSet(data, prefix="lines")
-            form.is_valid()
-            formset.is_valid()
-            form.errors.clear()
-            for f in formset.forms:
-                f._errors = {}
-            return self.render(form, formset, contract)
         if done := submissions.repeated(request):
             return done
         if form.is_valid() and formset.is_valid():

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from contracts import selectors
+from contracts.documents.contracts import reviewed
 from contracts.forms import SignForm
 from contracts.models import ReviewRound, ReviewStep
 from contracts.services.reviews import review_sign
@@ -32,6 +33,8 @@ def _round_page(request, contract, rnd, *, form=None):
         "contracts/review.html",
         {
             "contract": contract,
+            # The terms as the departments reviewed them (a later change keeps them).
+            "terms": reviewed(rnd) if rnd else contract,
             "round": rnd,
             "rounds": rounds,
             "steps": steps,

@@ -126,7 +126,7 @@ def test_each_ticked_department_signs_its_notice_once(org):
     purchasing = change.notices.get(department=NoticeDepartment.PURCHASING)
 
     def notices(user):
-        return {s.key: s.count for s in inbox.sections_for(user)}.get("contracts.notice", 0)
+        return {s.key: s.count for s in inbox.sections_for(user)}.get("contracts.change", 0)
 
     assert (notices(org.production1), notices(org.purchasing1), notices(org.quality1)) == (1, 1, 0)
     with pytest.raises(PermissionDenied):
@@ -184,6 +184,9 @@ def test_the_change_through_the_pages(org, login):
     assert contract.revision == 2
     page = login(org.sales1).get(contract.get_absolute_url()).content.decode()
     assert 'data-testid="version-2"' in page and "2027-02-01" in page and "2026-12-31" in page
+    # The review page keeps the terms the departments signed.
+    review = login(org.sales1).get(f"/contracts/{contract.pk}/review/").content.decode()
+    assert "2026-12-31" in review and "2027-02-01" not in review
     # The production department sees the change and signs its row; not the contract.
     production = login(org.production1)
     assert production.get(contract.get_absolute_url()).status_code == 404

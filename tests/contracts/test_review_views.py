@@ -235,3 +235,27 @@ def test_a_returned_contract_is_edited_lines_removed_and_resubmitted(org, login)
     data["version"] = 1
     response = client.post(f"/contracts/{contract.pk}/edit/", data)
     assert "重新" in " ".join(response.context["form"].non_field_errors())
+
+
+def test_an_overdue_review_is_flagged_to_the_assistant_and_the_managers(org, login):
+    import datetime
+
+    from django.utils import timezone
+
+    from contracts.models import ReviewRound
+
+    contract, rnd = submitted(org.sales1)
+    sign_all(org, rnd, boxes=[ReviewBox.MANAGER, ReviewBox.ASSISTANT])
+    past = timezone.localdate() - datetime.timedelta(days=1)
+    ReviewRound.objects.filter(pk=rnd.pk).update(deadline=past)
+
+    def flagged(user):
+        sections = {s.key: s for s in inbox.sections_for(user)}
+        return [i.detail for i in sections["contracts.review"].items if "逾期" in i.detail]
+
+    for user in (org.assistant1, org.manager1, org.gm):
+        assert flagged(user) == [f"{contract.customer.name} · {org.sales1} · 评审已于{past}逾期"]
+    for user in (org.manager2, org.sales2, org.sales3):
+        assert flagged(user) == []
+    page = login(org.assistant1).get(f"/contracts/{contract.pk}/review/")
+    assert page.context["overdue"] is True

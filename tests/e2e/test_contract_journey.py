@@ -137,3 +137,21 @@ def test_a_contract_is_entered_reviewed_by_six_boxes_and_sealed(org, page, shot)
         f"/forms/5-16/{others.pk}.pdf",
     ):
         assert page.request.get(url).status == 404, url
+
+
+def test_the_contract_pages_fit_a_phone(org, page, shot):
+    change = approved_change(org, org.sales1)
+    contract = change.contract
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, "sales1")
+    for name, url in (
+        ("list", "/contracts/"),
+        ("detail", contract.get_absolute_url()),
+        ("review", f"/contracts/{contract.pk}/review/"),
+        ("form", "/contracts/new/"),
+        ("change", change.get_absolute_url()),
+    ):
+        page.goto(url)
+        shot(f"contract-phone-{name}")
+        width = page.evaluate("innerWidth")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, url

@@ -54,9 +54,10 @@ def test_each_role_sees_the_menus_it_can_use(org, client):
     # Department reviewers open no customer register: no 客户台账 menu at all.
     for role in ("production1", "quality1", "purchasing1"):
         client.force_login(getattr(org, role))
-        assert list(menu(client)) == ["销售台账", "报表导出"], role
-    # Families with no form built yet (contracts, visits) have no menu of dead links.
-    assert list(seen["admin"]) == ["客户台账", "销售台账", "台账监督", "报表导出"]
+        # The contracts under review by their department, and the 5-16 they received.
+        assert list(menu(client)) == ["销售台账", "合同台账", "报表导出"], role
+    # Families with no form built yet (visits) have no menu of dead links.
+    assert list(seen["admin"]) == ["客户台账", "销售台账", "合同台账", "报表导出"]
 
 
 def test_a_family_menu_appears_with_its_first_form(org, client):
@@ -151,7 +152,13 @@ def test_document_forms_join_menus_index_and_exports_in_form_order(org, client):
             "新建订单",
             "费用与分摊",
         ]
-        assert menu(client)["合同台账"] == ["表5-14 销售合同评审表"]
+        assert menu(client)["合同台账"] == [
+            "表5-14 销售合同评审表",
+            "表5-15 合同变更申请单",
+            "表5-16 合同变更通知单",
+            "合同",
+            "新建合同",
+        ]
         sales = sales_index(client)
         assert [e["code"] for e in sales] == [f"5-{n}" for n in range(2, 14)]
         linked = {e["code"]: e["url"] for e in sales if e["url"]}
@@ -168,14 +175,11 @@ def test_document_forms_join_menus_index_and_exports_in_form_order(org, client):
         }
         assert {e["code"]: e["kind"] for e in sales}["5-8"] == "document"
         contracts = sales_index(client, "contracts")
-        assert [e["code"] for e in contracts if e["url"]] == ["5-14"]
+        assert [e["code"] for e in contracts if e["url"]] == ["5-14", "5-15", "5-16"]
         page = client.get("/exports/")
         listed = [entry["register"].code for entry in page.context["registers"]]
-        in_order = [
-            *("customers", "service", "customer", "5-2", "5-3", "5-6", "5-7", "5-8", "5-9"),
-            *("5-11", "5-12", "5-13"),
-        ]
-        assert listed == [*in_order, "5-14"]
+        in_order = ["customers", "service", "customer", "5-2", "5-3", "5-7", "5-8", "5-11"]
+        assert listed == [*in_order, "5-14", "5-15", "5-16"]
         html = page.content.decode()
         assert 'href="/forms/5-8/"' in html and "/forms/5-8/export.xlsx" not in html
         assert "每份单据的 PDF · Excel（在列表中下载）" in html  # 5-2 and the card
