@@ -2,7 +2,7 @@
 # The benchmarks at a tiny scale, so that they cannot rot: CI runs this after the tests.
 # Creates its own PostgreSQL database (ledger_bench_smoke by default), migrates it, fills it with
 # bench/generate.py (200 customers) and bench/generate_contracts.py (300 contracts), runs
-# bench/bench_registers.py --smoke, bench/bench_contracts.py --smoke and bench/load.py
+# bench/bench_registers.py --smoke, bench/bench_contract_registers.py --smoke and bench/load.py
 # --smoke (gunicorn, 2 workers, on a free loopback port), and drops the database at the end.
 # Fails if any script fails or any page answers anything but 200. Takes about 40 s.
 #
@@ -64,7 +64,7 @@ step "generate.py --customers $CUSTOMERS" "$PY" bench/generate.py --reset --cust
 step "generate_contracts.py --contracts 300" \
   "$PY" bench/generate_contracts.py --reset --contracts 300
 step "bench_registers.py --smoke" "$PY" bench/bench_registers.py --smoke --out "$OUT"
-step "bench_contracts.py --smoke" "$PY" bench/bench_contracts.py --smoke --out "$OUT"
+step "bench_contract_registers.py --smoke" "$PY" bench/bench_contract_registers.py --smoke --out "$OUT"
 step "load.py --smoke (gunicorn, every page 200)" \
   "$PY" bench/load.py --start-server --port 0 --smoke --out "$OUT"
 echo "bench smoke: passed in $(($(date +%s) - started)) s"

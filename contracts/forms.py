@@ -38,7 +38,7 @@ class ContractForm(VersionedForm):
         self.fields["customer"].queryset = customers_visible_to(user).order_by("name")
         owners = owner_choices_for(user)
         if self.instance.pk:
-            owners = owners | type(owners.model).objects.filter(pk=self.instance.owner_id)
+            owners = owners | owners.model.objects.filter(pk=self.instance.owner_id)
         self.fields["owner"].queryset = owners.distinct()
         self.fields["owner"].required = False
         self.fields["owner"].help_text = _("Empty: yourself.")

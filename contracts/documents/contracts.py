@@ -66,12 +66,38 @@ OUTCOMES = dict(ReviewRound.Outcome.choices)
 CHANGE_STATES = dict(ChangeStatus.choices)
 
 
+class _AsReviewed:
+    """The contract as it stood when the round was submitted: an approved change after it
+    kept the values it replaced in its version's snapshot, so an archived 5-14 keeps
+    printing what the departments signed."""
+
+    def __init__(self, rnd: ReviewRound):
+        contract = rnd.contract
+        later = [v for v in contract.versions.all() if v.created_at > rnd.submitted_at]
+        self._contract = contract
+        self._values = min(later, key=lambda v: v.number).snapshot if later else {}
+
+    def __getattr__(self, name):
+        if name in self._values:
+            value = self._values[name]
+            field = self._contract._meta.get_field(name)
+            return field.to_python(value) if isinstance(value, str) and value else value
+        return getattr(self._contract, name)
+
+
+def reviewed(rnd: ReviewRound):
+    cached = getattr(rnd, "_as_reviewed", None)
+    if cached is None:
+        cached = rnd._as_reviewed = _AsReviewed(rnd)
+    return cached
+
+
 def _yes_no(value: bool) -> str:
     return "是" if value else "否"
 
 
 def _payment(rnd: ReviewRound) -> set[str]:
-    c = rnd.contract
+    c = reviewed(rnd)
     return {
         key
         for key, on in (
@@ -119,23 +145,23 @@ class ContractReviewForm(Document):
             None,
             (
                 Field("签约单位", "contract__customer__name", span=2),
-                Amount("合同金额", lambda r: r.contract.amount),
+                Amount("合同金额", lambda r: reviewed(r).amount),
                 Checks(
                     "合同版本",
                     tuple((v, str(label)) for v, label in ContractTextVersion.choices),
-                    lambda r: r.contract.text_version,
+                    lambda r: reviewed(r).text_version,
                 ),
                 Checks(
                     "付款方式",
                     (("advance", "预付款"), ("acceptance", "验收款"), ("retention", "质保金")),
                     _payment,
                 ),
-                Field("交货日期", "contract__delivery_on", kind=Kind.DATE),
-                Field("预付款到期日期", "contract__advance_due_on", kind=Kind.DATE),
-                Field("是否是罚款合同", lambda r: _yes_no(r.contract.is_penalty)),
+                Field("交货日期", lambda r: reviewed(r).delivery_on, kind=Kind.DATE),
+                Field("预付款到期日期", lambda r: reviewed(r).advance_due_on, kind=Kind.DATE),
+                Field("是否是罚款合同", lambda r: _yes_no(reviewed(r).is_penalty)),
                 Field(
                     "合同份数",
-                    lambda r: f"一式 {r.contract.copies} 份，每份 {r.contract.pages_per_copy} 页",
+                    lambda r: f"一式 {reviewed(r).copies} 份，每份 {reviewed(r).pages_per_copy} 页",
                 ),
             ),
             key="contract",
@@ -143,16 +169,17 @@ class ContractReviewForm(Document):
         Section(
             "合同关键条款描述",
             (
-                TextBox("交货地点", "contract__delivery_place", lines=2),
-                TextBox("验收方式", "contract__acceptance_method", lines=2),
-                TextBox("质量要求", "contract__quality_requirements", lines=2),
-                Field("是否样品封存", lambda r: _yes_no(r.contract.sample_sealed), span=2),
+                TextBox("交货地点", lambda r: reviewed(r).delivery_place, lines=2),
+                TextBox("验收方式", lambda r: reviewed(r).acceptance_method, lines=2),
+                TextBox("质量要求", lambda r: reviewed(r).quality_requirements, lines=2),
+                Field("是否样品封存", lambda r: _yes_no(reviewed(r).sample_sealed), span=2),
             ),
             key="terms",
         ),
         SignOffs(
             "公司内部评审",
             tuple(SignOff(str(ReviewBox(box).label), _box(box)) for box in BOX_ORDER),
+            columns=2,
         ),
     )
     notes = NOTES_5_14
@@ -177,7 +204,8 @@ class ContractReviewForm(Document):
             review_rounds_visible_to(user)
             .select_related("contract", "contract__customer", "contract__owner")
             .prefetch_related(
-                Prefetch("steps", queryset=ReviewStep.objects.select_related("signer"))
+                Prefetch("steps", queryset=ReviewStep.objects.select_related("signer")),
+                "contract__versions",
             )
         )
 

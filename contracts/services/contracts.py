@@ -168,7 +168,11 @@ def contract_update(
                     _("Only a draft or returned contract can be edited; use a change request.")
                 )
             raise PermissionDenied(_("You may not edit this contract."))
-        _check_parties(actor=actor, data={"owner": locked.owner, **data})
+        data = {k: v for k, v in data.items() if k != "customer"}  # fixed once entered
+        if not data.get("owner"):
+            data.pop("owner", None)  # empty: the handler stays
+        elif data["owner"] != locked.owner:
+            _check_parties(actor=actor, data={"customer": locked.customer, **data})
         for field in CONTRACT_FIELDS:
             if field in data:
                 setattr(locked, field, data[field])

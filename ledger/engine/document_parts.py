@@ -224,6 +224,7 @@ class SignOffs:
     title: str | None
     boxes: Sequence[SignOff]
     opinions: Sequence[str] = ("同意", "不同意")
+    columns: int = 1  # boxes side by side per printed row (5-14: two, as on paper)
 
 
 Part = Section | LineTable | SignOffs

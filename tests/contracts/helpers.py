@@ -57,13 +57,46 @@ def submitted(owner, **over):
     return contract, rnd
 
 
+def signer_of(org, rnd, box):
+    """Who signs ``box``: the demo user of its role; the 销售经理 box, the owner's manager."""
+    if box == ReviewBox.MANAGER and rnd.contract.owner.department_id == org.dept2.pk:
+        return org.manager2
+    return getattr(org, BOX_USERS[box])
+
+
 def sign(org, rnd, box, opinion=Opinion.AGREE, comment="可以"):
     step = rnd.steps.get(box=box)
-    return review_sign(
-        step=step, actor=getattr(org, BOX_USERS[box]), opinion=opinion, comment=comment
-    )
+    return review_sign(step=step, actor=signer_of(org, rnd, box), opinion=opinion, comment=comment)
 
 
 def sign_all(org, rnd, *, boxes=BOX_ORDER):
     for box in boxes:
         sign(org, rnd, box)
+
+
+def approved_change(org, owner, departments=("technical", "production", "purchasing")):
+    """A sealed contract of ``owner`` with an approved change notified to ``departments``."""
+    from contracts.services.changes import change_approve, change_check, change_create
+    from contracts.services.contracts import contract_seal
+
+    contract, rnd = submitted(owner)
+    sign_all(org, rnd)
+    contract.refresh_from_db()
+    contract_seal(contract=contract, actor=owner)
+    change = change_create(
+        contract=contract,
+        actor=owner,
+        data={
+            "content": "客户要求推迟交货",
+            "basis": ["fax", "other"],
+            "basis_other": "邮件确认",
+            "notify_departments": list(departments),
+            "notify_related": "客户采购部",
+        },
+        proposed={"delivery_on": "2027-01-15", "amount": "130000.00"},
+    )
+    manager = org.manager1 if owner.department == org.manager1.department else org.manager2
+    change_check(change=change, actor=manager)
+    change_approve(change=change, actor=org.gm)
+    change.refresh_from_db()
+    return change

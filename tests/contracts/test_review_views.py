@@ -186,3 +186,52 @@ def test_a_department_reviewer_sees_only_contracts_under_review(org, login):
     sign_all(org, rnd)
     assert client.get(contract.get_absolute_url()).status_code == 404
     assert client.get(f"/forms/5-14/{rnd.pk}.pdf").status_code == 404
+
+
+def test_a_returned_contract_is_edited_lines_removed_and_resubmitted(org, login):
+    from tests.factories import ProductFactory
+
+    product = ProductFactory()
+    contract = make_contract(
+        org.sales1,
+        lines=[
+            {"product": product, "quantity": "2", "unit_price": "10.00"},
+            {"product_name": "精密轴承", "quantity": "1", "unit_price": "5.00"},
+        ],
+    )
+    client = login(org.sales1)
+    page = client.get(f"/contracts/{contract.pk}/edit/")
+    assert page.status_code == 200
+    form = page.context["form"]
+    data = {
+        name: ("on" if value is True else "" if value in (None, False) else value)
+        for name, value in form.initial.items()
+        if name in form.fields
+    }
+    data = {k: (v.pk if hasattr(v, "pk") else v) for k, v in data.items() if v != ""}
+    data.update(
+        {
+            "version": contract.version,
+            "lines-TOTAL_FORMS": "3",
+            "lines-INITIAL_FORMS": "0",
+            "lines-0-product": product.pk,
+            "lines-0-quantity": "3",
+            "lines-0-unit_price": "10.00",
+            "lines-1-product_name": "精密轴承",
+            "lines-1-quantity": "1",
+            "lines-1-unit_price": "5.00",
+            "lines-1-DELETE": "on",
+        }
+    )
+    response = client.post(f"/contracts/{contract.pk}/edit/", data, follow=True)
+    assert response.redirect_chain, (
+        response.context["form"].errors,
+        response.context["formset"].errors,
+    )
+    contract.refresh_from_db()
+    assert [line.product_name for line in contract.lines.all()] == [product.name]
+    assert str(contract.amount) == "30.00" and contract.version == 2
+    # A stale form (opened at version 1) is refused with who changed it.
+    data["version"] = 1
+    response = client.post(f"/contracts/{contract.pk}/edit/", data)
+    assert "重新" in " ".join(response.context["form"].non_field_errors())
