@@ -4,7 +4,7 @@
 # bench/generate.py (200 customers), bench/generate_contracts.py (300 contracts) and
 # bench/generate_sales.py (300 orders), runs bench/bench_registers.py --smoke,
 # bench/bench_sales.py --smoke, bench/bench_sales_plans.py (200 orders),
-# bench/bench_contracts.py --smoke, bench/bench_exports.py --smoke, bench/bench_supervision.py
+# bench/bench_contract_registers.py --smoke, bench/bench_exports.py --smoke, bench/bench_supervision.py
 # --smoke, bench/bench_history.py --smoke and bench/load.py --smoke (gunicorn, 2 workers, on a
 # free loopback port), and drops the database at the end.
 # Fails if any script fails or any page answers anything but 200. Takes about 40 s.
@@ -71,7 +71,7 @@ step "generate_sales.py --orders 300" "$PY" bench/generate_sales.py --reset --or
 step "bench_sales.py --smoke" "$PY" bench/bench_sales.py --smoke --out "$OUT"
 step "bench_sales_plans.py --orders 200 (dashboard, 表5-3, 表5-10 answer 200)" \
   "$PY" bench/bench_sales_plans.py --generate --orders 200 --customers 50 --runs 2
-step "bench_contracts.py --smoke" "$PY" bench/bench_contracts.py --smoke --out "$OUT"
+step "bench_contract_registers.py --smoke" "$PY" bench/bench_contract_registers.py --smoke --out "$OUT"
 step "bench_exports.py --smoke (background exports)" \
   "$PY" bench/bench_exports.py --smoke --out "$OUT"
 step "bench_supervision.py --smoke" "$PY" bench/bench_supervision.py --smoke --out "$OUT"

@@ -231,9 +231,12 @@ def contract_lines_visible_to(user: User) -> QuerySet:
 
 
 def archivable_contracts_for(user: User) -> QuerySet:
-    """The completed contracts ``user`` may archive now (none yet archived)."""
+    """The contracts ``user`` may archive now: completed ones, and 已归档 ones still
+    without their archive record; never one that has its record."""
     from contracts.models import Contract
 
     if not can_archive(user):
         return Contract.objects.none()
-    return contracts_for_records(user).filter(status="completed", archive__isnull=True)
+    return contracts_for_records(user).filter(
+        status__in=("completed", "archived"), archive__isnull=True
+    )

@@ -272,6 +272,9 @@ def contract_archive(
     (``GD-2026-0001``, gapless), and the contract moves to 已归档 through its workflow
     (``ledger.workflow.transition``) where the workflow declares that state.
 
+    A contract already 已归档 without its record (moved there by another path) gets its
+    record and number, with no further move.
+
     Who: the 销售助理 and admins, for a contract they may see. A contract is archived once:
     a second attempt (two clerks at once included) is refused with a clear message.
     """
@@ -296,7 +299,8 @@ def contract_archive(
             raise ValidationError(
                 _("The contract's status changed meanwhile; reload the page and try again.")
             )
-        if state != COMPLETED:
+        # A contract moved to 已归档 by another path still gets its record and number.
+        if state not in (COMPLETED, ARCHIVED):
             raise ValidationError(
                 _("Only a completed contract can be archived; its status is “%(state)s”.")
                 % {"state": workflow.label_of(state)}
@@ -310,7 +314,8 @@ def contract_archive(
     archive.full_clean()
     archive._history_user = actor
     archive.save()
-    if ARCHIVED in states and workflow.get(workflow.state_of(locked), ARCHIVED) is not None:
+    state = workflow.state_of(locked) if workflow is not None else None
+    if ARCHIVED in states and state != ARCHIVED and workflow.get(state, ARCHIVED) is not None:
         from ledger.workflow import transition
 
         transition(

@@ -189,3 +189,13 @@ def test_the_correction_deadline_cannot_precede_the_inspection(org):
                 "performance": "延迟",
             },
         )
+
+
+def test_a_contract_archived_without_its_record_gets_one_and_stays_archived(org):
+    contract = make_contract(org.sales1, status=ContractStatus.ARCHIVED)
+    record = archive(org, contract)
+    contract.refresh_from_db()
+    assert (record.number, contract.status) == ("GD-2026-0001", ContractStatus.ARCHIVED)
+    assert not StatusChange.objects.filter(object_id=contract.pk).exists()
+    with pytest.raises(ValidationError):
+        archive(org, contract)

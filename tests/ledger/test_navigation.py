@@ -51,10 +51,10 @@ def test_each_role_sees_the_menus_it_can_use(org, client):
     assert seen["manager1"]["客户台账"] == ["客户台账", "客户服务台账", "新客户", "客户移交"]
     assert seen["sales1"]["客户台账"] == ["客户台账", "客户服务台账", "新客户"]
     assert seen["assistant1"]["客户台账"] == ["客户台账"]
-    # Department reviewers open no customer register: no 客户台账 menu at all.
+    # Department reviewers open no customer register: no 客户台账 menu at all; in the
+    # contract family the reviews they sign and 表5-20's decisions of their box.
     for role in ("production1", "quality1", "purchasing1"):
         client.force_login(getattr(org, role))
-        # The contracts under review by their department, and the 5-16 they received.
         assert list(menu(client)) == ["销售台账", "合同台账", "报表导出"], role
     # Families with no form built yet (visits) have no menu of dead links.
     assert list(seen["admin"]) == ["客户台账", "销售台账", "合同台账", "报表导出"]
@@ -90,8 +90,9 @@ def test_menus_index_and_monthly_workbook_are_in_form_order(org, client):
         book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
         cells = [v for row in book["目录"].iter_rows(values_only=True) for v in row]
         codes = [v for v in cells if isinstance(v, str) and v.startswith("表5-")]
-        documents = ("5-8", "5-9")  # one record each: not sheets of the month's workbook
-        assert codes == [f"表{code}" for code in in_order if code not in documents]
+        # The contract registers (表5-17 … 5-25) follow the sales ones.
+        contract_registers = [f"5-{n}" for n in range(17, 26)]
+        assert codes == [f"表{code}" for code in [*in_order, *contract_registers]]
 
 
 def test_every_family_declares_its_label_and_app(org):
@@ -159,6 +160,11 @@ def test_document_forms_join_menus_index_and_exports_in_form_order(org, client):
             "合同",
             "新建合同",
         ]
+        # The forms in 表 order (the family's own links, 合同列表 …, follow them).
+        contract_menu = [
+            label.split()[0] for label in menu(client)["合同台账"] if label.startswith("表")
+        ]
+        assert contract_menu == [f"表5-{n}" for n in range(14, 26)]
         sales = sales_index(client)
         assert [e["code"] for e in sales] == [f"5-{n}" for n in range(2, 14)]
         linked = {e["code"]: e["url"] for e in sales if e["url"]}
@@ -175,11 +181,11 @@ def test_document_forms_join_menus_index_and_exports_in_form_order(org, client):
         }
         assert {e["code"]: e["kind"] for e in sales}["5-8"] == "document"
         contracts = sales_index(client, "contracts")
-        assert [e["code"] for e in contracts if e["url"]] == ["5-14", "5-15", "5-16"]
+        assert [e["code"] for e in contracts if e["url"]] == [f"5-{n}" for n in range(14, 26)]
         page = client.get("/exports/")
         listed = [entry["register"].code for entry in page.context["registers"]]
         in_order = ["customers", "service", "customer", "5-2", "5-3", "5-7", "5-8", "5-11"]
-        assert listed == [*in_order, "5-14", "5-15", "5-16"]
+        assert listed == [*in_order, *(f"5-{n}" for n in range(14, 26))]
         html = page.content.decode()
         assert 'href="/forms/5-8/"' in html and "/forms/5-8/export.xlsx" not in html
         assert "每份单据的 PDF · Excel（在列表中下载）" in html  # 5-2 and the card
