@@ -61,7 +61,10 @@ def export_jobs(request):
 def export_job(request, pk: int):
     """One job: its progress bar (refreshed until it ends), then its download link."""
     job = get_export_job_for(request.user, pk)
-    return render(request, "exports/job.html", {"job": job})
+    response = render(request, "exports/job.html", {"job": job})
+    # Tells static/js/downloads.js that the file it asked for became this job.
+    response["X-Export-Job"] = str(job.pk)
+    return response
 
 
 @require_GET

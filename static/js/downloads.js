@@ -109,7 +109,7 @@
       .then(function (response) {
         var type = response.headers.get("Content-Type") || "";
         // A large file is made in the background: the server sent us to its progress page.
-        if (response.ok && response.redirected && type.indexOf("html") >= 0) {
+        if (response.ok && response.redirected && response.headers.get("X-Export-Job")) {
           window.location.assign(response.url);
           return null;
         }

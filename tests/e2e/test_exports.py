@@ -73,3 +73,22 @@ def test_the_monthly_workbook_is_made_in_the_background_with_a_progress_bar(
     # 我的导出 lists it with its link.
     page.goto("/exports/jobs/")
     expect(page.get_by_test_id("export-jobs")).to_contain_text(job.title)
+
+
+def test_a_large_register_export_button_leads_to_its_job(org, page, settings):
+    settings.LEDGER_EXPORT_JOB_ROWS = 2
+    for i in range(3):
+        CustomerFactory(owner=org.sales1, name=f"大导出客户{i}")
+    log_in(page, "sales1")
+    page.goto("/registers/customers/?scope=personal")
+    page.get_by_test_id("export-xlsx").click()
+    page.wait_for_url("**/exports/jobs/*/")
+    # The test settings run a job as soon as it is queued (the immediate backend).
+    expect(page.get_by_test_id("job-progress")).to_have_attribute("data-status", "done")
+    with page.expect_download() as info:
+        page.get_by_test_id("job-download").click()
+    book = load_workbook(io.BytesIO(info.value.path().read_bytes()), read_only=True)
+    values = {c for row in book.active.iter_rows(values_only=True) for c in row}
+    assert {"大导出客户0", "大导出客户2"} <= values
+    job = ExportJob.objects.get()
+    assert (job.user, job.register_code, job.params) == (org.sales1, "customers", "scope=personal")
