@@ -1,5 +1,6 @@
 # Two commands do everything on a fresh Debian machine:
 #   make run    venv, dependencies, database, demo data, server at http://127.0.0.1:8000
+#               and the worker that makes large exports (stopped with the server)
 #   make test   the whole test suite (lint, unit, PostgreSQL when DATABASE_URL is set, browser)
 
 PYTHON ?= python3
@@ -24,7 +25,7 @@ run: $(STAMP)
 	scripts/system-deps.sh pdf
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py seed_demo
-	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver 127.0.0.1:8000
+	DEBUG=$${DEBUG:-1} BIN=$(BIN) scripts/serve.sh 127.0.0.1:8000
 
 test: $(STAMP)
 	scripts/system-deps.sh test

@@ -864,6 +864,11 @@ def main(argv=None) -> int:
         cursor.execute("SELECT count(*), count(last_contact_on) FROM ledger_customer")
         total, with_contact = cursor.fetchone()
 
+    # The data changed under any cached home-page figures: move their generation on.
+    from ledger import generations
+
+    generations.bump_now(generations.CUSTOMERS)
+
     print(
         f"Done in {time.perf_counter() - started:.1f} s: {total:,} customers "
         f"({with_contact:,} with a last-contact date).",

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # The benchmarks at a tiny scale, so that they cannot rot: CI runs this after the tests.
 # Creates its own PostgreSQL database (ledger_bench_smoke by default), migrates it, fills it with
-# bench/generate.py (200 customers), runs bench/bench_registers.py --smoke and bench/load.py
-# --smoke (gunicorn, 2 workers, on a free loopback port), and drops the database at the end.
+# bench/generate.py (200 customers) and bench/generate_contracts.py (300 contracts), runs
+# bench/bench_registers.py --smoke, bench/bench_sales_plans.py (200 orders),
+# bench/bench_contracts.py --smoke, bench/bench_exports.py --smoke, bench/bench_supervision.py
+# --smoke, bench/bench_history.py --smoke and bench/load.py --smoke (gunicorn, 2 workers, on a
+# free loopback port), and drops the database at the end.
 # Fails if any script fails or any page answers anything but 200. Takes about 40 s.
 #
 #   bench/smoke.sh                       # the server of DATABASE_URL, or 127.0.0.1:5432 as postgres
@@ -60,8 +63,16 @@ step() {  # step LABEL COMMAND…: run it, print its time; its output only when 
 step "create database $DB" database create
 step "migrate" "$PY" manage.py migrate --noinput -v0
 step "generate.py --customers $CUSTOMERS" "$PY" bench/generate.py --reset --customers "$CUSTOMERS"
+step "generate_contracts.py --contracts 300" \
+  "$PY" bench/generate_contracts.py --reset --contracts 300
 step "bench_registers.py --smoke" "$PY" bench/bench_registers.py --smoke --out "$OUT"
+step "bench_sales_plans.py --orders 200 (dashboard, 表5-3, 表5-10 answer 200)" \
+  "$PY" bench/bench_sales_plans.py --generate --orders 200 --customers 50 --runs 2
+step "bench_contracts.py --smoke" "$PY" bench/bench_contracts.py --smoke --out "$OUT"
+step "bench_exports.py --smoke (background exports)" \
+  "$PY" bench/bench_exports.py --smoke --out "$OUT"
 step "bench_supervision.py --smoke" "$PY" bench/bench_supervision.py --smoke --out "$OUT"
+step "bench_history.py --smoke" "$PY" bench/bench_history.py --smoke
 step "load.py --smoke (gunicorn, every page 200)" \
   "$PY" bench/load.py --start-server --port 0 --smoke --out "$OUT"
 echo "bench smoke: passed in $(($(date +%s) - started)) s"

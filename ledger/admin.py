@@ -3,6 +3,7 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from django_tasks_db.models import DBTaskResult
 from simple_history.admin import SimpleHistoryAdmin as BaseHistoryAdmin
 
 from ledger.models import Contact, Customer, CustomerEvent, Product, ServiceRecord, StatusChange
@@ -107,3 +108,9 @@ class StatusChangeAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     search_fields = ("note", "actor__username", "actor__full_name")
     raw_id_fields = ("actor",)
     date_hierarchy = "changed_at"
+
+
+# The task runner's own admin (django-tasks-db) is in English and shows raw task rows; the
+# export jobs and their failures are on 我的导出 (admins: every user's).
+if admin.site.is_registered(DBTaskResult):
+    admin.site.unregister(DBTaskResult)

@@ -26,6 +26,10 @@ class LedgerConfig(AppConfig):
         from ledger.supervision.selectors import review_signature
 
         set_review_signer(review_signature)
+        # Every history row (simple-history, workflow trail) is sealed into the hash chain.
+        from ledger import integrity
+
+        integrity.connect()
 
         # django-axes names its admin section after its label ("Axes"): give it a Chinese name.
         from django.apps import apps

@@ -11,6 +11,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models import AutoField, DateField, DecimalField, FloatField, IntegerField
 
 from ledger.engine.columns import NUMERIC_KINDS, Kind
+from ledger.engine.shapes import ROW_LABEL
 
 
 def cjk_font_available(family: str) -> bool:
@@ -91,12 +92,18 @@ def check_declaration(declaration) -> list[CheckMessage]:
     model = getattr(declaration, "model", None)
     columns = tuple(getattr(declaration, "columns", ()))
     annotations = set(getattr(declaration, "annotations", ()))
+    row_group = getattr(declaration, "row_group", None)
     if model is not None:
         for column in columns:
             if getattr(column, "expr", None) is not None:
                 continue  # a declared expression: the database computes it
+            if column.field == ROW_LABEL:
+                continue  # the printed row's label (计划 / 实际), not a field
             paths = [column.field] if column.field else []
             paths += list(column.needs) + list(column.sort_fields)
+            if row_group is not None:
+                # A field that differs per printed row is checked for every row.
+                paths = [p.replace("{row}", key) for p in paths for _label, key in row_group.rows]
             for path in dict.fromkeys(paths):  # each path once
                 name = path.lstrip("-")
                 if name.split("__")[0] in annotations:
@@ -212,6 +219,8 @@ def paper_labels(declaration) -> dict:
         return own()
     columns, groups, previous = [], {}, None
     for column in getattr(declaration, "columns", ()):
+        if column.field == ROW_LABEL:
+            continue  # prints 计划 / 实际 in the body (forms.json's row_labels)
         group = column.group
         if group and group != previous:
             columns.append(group)

@@ -38,6 +38,8 @@ def navigation(request):
             "items": [
                 (_("All forms (表)"), reverse("register-index")),
                 (_("Exports"), reverse("exports")),
+                (_("My exports"), reverse("export-jobs")),
+                *([(_("Monthly close"), reverse("month-closes"))] if user.is_admin else []),
             ],
             "family": "exports",
         }

@@ -11,10 +11,13 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from accounts.models import User
+from ledger import generations
 from ledger.models import CustomerCategory, CustomerEvent, EventKind, ServiceKind
 from ledger.selectors import (
     Scope,
@@ -160,3 +163,35 @@ def home_summary(user: User, *, today: datetime.date | None = None) -> HomeSumma
     ]
 
     return summary
+
+
+def home_summary_cached(user: User, *, today: datetime.date | None = None) -> HomeSummary | None:
+    """``home_summary`` through the cache, under the customers' current generation.
+
+    Any committed write to customers, their timeline or their service records moves the
+    generation on (``ledger.generations``), so a cached summary is never older than the last
+    such write; the timeout (``LEDGER_HOME_CACHE_SECONDS``, 0 = no cache) bounds what other
+    changes (a user's role or department) may take to show. The key holds everything the
+    figures depend on: the user, their role and department, the day and the generation.
+    """
+    seconds = settings.LEDGER_HOME_CACHE_SECONDS
+    if seconds <= 0:
+        return home_summary(user, today=today)
+    today = today or timezone.localdate()
+    key = ":".join(
+        str(part)
+        for part in (
+            "home",
+            user.pk,
+            user.role,
+            user.department_id,
+            today.isoformat(),
+            generations.current(generations.CUSTOMERS),
+        )
+    )
+    summary = cache.get(key)
+    if summary is None:
+        summary = home_summary(user, today=today)
+        # ``None`` (no customer details) is cached as ``False`` to tell it from a miss.
+        cache.set(key, summary if summary is not None else False, seconds)
+    return summary or None

@@ -87,8 +87,15 @@ class CustomerRegister(Register):
         Column("风险预警", "risk_warning", width=24, visible=personal_scope),
         Column("负责人", "owner_name", width=10, order_by="owner__username"),
         Column("最近联系", "last_contact_on", kind=Kind.DATE, width=13),
+        Column("联系人员", "last_contact_name", width=10, order_by="last_contact_by__username"),
     )
-    annotations = ("primary_contact", "primary_contact_phone", "owner_name", "can_view")
+    annotations = (
+        "primary_contact",
+        "primary_contact_phone",
+        "owner_name",
+        "last_contact_name",
+        "can_view",
+    )
 
     def can_open(self, user):
         return user.is_active and user.is_sales_side
@@ -128,7 +135,11 @@ class CustomerRegister(Register):
             can_view = Case(
                 When(rule, then=Value(True)), default=Value(False), output_field=BooleanField()
             )
-        return queryset.annotate(owner_name=user_name("owner"), can_view=can_view)
+        return queryset.annotate(
+            owner_name=user_name("owner"),
+            last_contact_name=user_name("last_contact_by"),
+            can_view=can_view,
+        )
 
     def row_url(self, row, context):
         if row.get("can_view"):

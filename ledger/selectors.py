@@ -69,7 +69,9 @@ def get_customer_for(user: User, pk: Any) -> Customer:
     """The customer ``pk`` if ``user`` may see its details; 404 when missing or forbidden."""
     try:
         return (
-            customers_visible_to(user).select_related("owner", "owner__department").get(pk=int(pk))
+            customers_visible_to(user)
+            .select_related("owner", "owner__department", "last_contact_by")
+            .get(pk=int(pk))
         )
     except (Customer.DoesNotExist, ValueError, TypeError):
         raise Http404("no such customer") from None

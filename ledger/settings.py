@@ -5,6 +5,7 @@ environment variable (see docs/operations.md for the full list). Nothing secret 
 in the repository: with ``DEBUG`` off, ``SECRET_KEY`` and ``ALLOWED_HOSTS`` must be set.
 """
 
+import json
 import os
 import secrets
 from datetime import timedelta
@@ -72,6 +73,8 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "accounts",
     "ledger",
     "sales",
@@ -253,6 +256,16 @@ STORAGES = {
         )
     },
 }
+# Exported files (background exports, closed months): their own store, never served as
+# media. Local disk by default; any Django storage (e.g. S3-compatible through
+# django-storages) by EXPORTS_STORAGE_BACKEND and its OPTIONS as JSON.
+STORAGES["exports"] = {
+    "BACKEND": os.environ.get(
+        "EXPORTS_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"
+    ),
+    "OPTIONS": json.loads(os.environ.get("EXPORTS_STORAGE_OPTIONS", "") or "null")
+    or {"location": str(Path(os.environ.get("EXPORTS_ROOT", VAR_DIR / "exports")))},
+}
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
 
@@ -265,8 +278,32 @@ DJANGO_TABLES2_PAGE_RANGE = 8
 LEDGER_PDF_MAX_ROWS = env_int("LEDGER_PDF_MAX_ROWS", 3000)
 # Rows per page in the on-screen lists.
 LEDGER_PAGE_SIZE = env_int("LEDGER_PAGE_SIZE", 25)
+# The home page's figures are cached this many seconds under the customers' generation
+# (ledger.generations): any write moves it on, so the figures are never older than the last
+# write; 0 turns the cache off.
+LEDGER_HOME_CACHE_SECONDS = env_int("LEDGER_HOME_CACHE_SECONDS", 300)
 LEDGER_PDF_FONT_FAMILY = os.environ.get("LEDGER_PDF_FONT_FAMILY", "Noto Sans CJK SC")
 
+# --- Background exports ---------------------------------------------------------------
+# Django's Tasks framework (the django-tasks backport) with its database backend: a
+# ``manage.py db_worker`` process beside the web server runs the jobs.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default", "exports"],
+    }
+}
+# An Excel file of more rows than this (a register, or the monthly workbook in all) is made
+# by a worker; smaller ones stream from the request as before. A PDF the same past its own
+# (lower) threshold: laying out a printed page costs far more than writing a sheet row.
+LEDGER_EXPORT_JOB_ROWS = env_int("LEDGER_EXPORT_JOB_ROWS", 5000)
+LEDGER_EXPORT_PDF_JOB_ROWS = env_int("LEDGER_EXPORT_PDF_JOB_ROWS", 300)
+# Days a finished export is kept before it is deleted (closed months are kept for good).
+LEDGER_EXPORT_KEEP_DAYS = env_int("LEDGER_EXPORT_KEEP_DAYS", 7)
+# A running job not heard from for this long was stopped with its worker: it may be retried.
+LEDGER_EXPORT_STALE_SECONDS = env_int("LEDGER_EXPORT_STALE_SECONDS", 120)
+# Where a worker writes a file before it is stored (local to the worker's machine).
+LEDGER_EXPORT_TMP_DIR = Path(os.environ.get("LEDGER_EXPORT_TMP_DIR", VAR_DIR / "exports-tmp"))
 # --- Supervision (台账审核, 梳理, access log) --------------------------------------------
 # A register whose latest review is older than this many days is listed as due for review.
 LEDGER_REVIEW_OVERDUE_DAYS = env_int("LEDGER_REVIEW_OVERDUE_DAYS", 45)
@@ -293,3 +330,11 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# E-mail (overdue contract reviews …): printed on the console unless a backend is set.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ledger@localhost")
+# Contract review (表5-14): working days (Monday–Friday) from submission to the deadline.
+CONTRACT_REVIEW_WORKING_DAYS = env_int("CONTRACT_REVIEW_WORKING_DAYS", 3)

@@ -7,7 +7,7 @@ from django.views.i18n import set_language
 
 from ledger.engine import site
 from ledger.supervision import views as supervision
-from ledger.views import customers, documents, home, products, registers
+from ledger.views import customers, documents, exports, home, products, registers
 from ledger.views.inbox import inbox
 
 
@@ -45,6 +45,23 @@ urlpatterns = [
         name="register-print",
     ),
     path("exports/", registers.ExportCenterView.as_view(), name="exports"),
+    # Background exports (我的导出) and the monthly close (月结).
+    path("exports/jobs/", exports.export_jobs, name="export-jobs"),
+    path("exports/jobs/<int:pk>/", exports.export_job, name="export-job"),
+    path(
+        "exports/jobs/<int:pk>/progress/", exports.export_job_progress, name="export-job-progress"
+    ),
+    path(
+        "exports/jobs/<int:pk>/download/", exports.export_job_download, name="export-job-download"
+    ),
+    path("exports/jobs/<int:pk>/cancel/", exports.export_job_cancel_view, name="export-job-cancel"),
+    path("exports/jobs/<int:pk>/retry/", exports.export_job_retry_view, name="export-job-retry"),
+    path("exports/months/", exports.MonthCloseView.as_view(), name="month-closes"),
+    path(
+        "exports/months/<str:month>.xlsx",
+        exports.month_close_download,
+        name="month-close-download",
+    ),
     # Documents: one record printed as its own form (stable URLs).
     path("forms/<str:code>/", documents.DocumentListView.as_view(), name="document-list"),
     path("forms/<str:code>/<str:pk>.pdf", documents.document_pdf, name="document-pdf"),

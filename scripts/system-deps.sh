@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Checks (and, as root, installs) the Debian packages the application needs.
 #   scripts/system-deps.sh pdf    Pango, HarfBuzz's subsetter, the CJK fonts (printing)
-#   scripts/system-deps.sh test   the above, plus Chromium and poppler-utils (tests)
+#   scripts/system-deps.sh test   the above, plus Chromium, poppler-utils and the PostgreSQL
+#                                 client (pg_dump, pg_restore) (tests)
 set -euo pipefail
 
 PDF_PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk fontconfig"
@@ -24,6 +25,11 @@ for pkg in $wanted; do
     missing="$missing $pkg"
   fi
 done
+
+# Backups and the CI's restore test need pg_dump / pg_restore (any package that brings them).
+if [ "${1:-pdf}" = "test" ] && ! command -v pg_dump >/dev/null 2>&1; then
+  missing="$missing postgresql-client"
+fi
 
 if [ -z "$missing" ]; then
   exit 0

@@ -237,6 +237,13 @@ class Register(Access):
     def display_title(self, context: RegisterContext) -> str:
         return self.title
 
+    def footer_values(self, context: RegisterContext) -> Mapping[str, str]:
+        """What is known of the footer signatures (``{"填表": "张三 2026-11-30"}``): printed
+        after their labels in the PDF and the sheet; a signature not named stays a blank to
+        sign by hand. A review of the period (``engine.signatures``) fills the 审核 / 复核
+        labels this leaves empty."""
+        return {}
+
     def review_period(self, context: RegisterContext) -> str:
         """The period a review of what ``context`` shows covers, as the query string names
         it: the register's period (``2026-11``, ``2026``), else for a register placed in

@@ -59,6 +59,10 @@ class Column:
     # None means everyone who may open the register (see ``ledger.engine.base.Access``).
     visible: Callable[[Any], bool] | None = dataclass_field(default=None, compare=False)
     expr: Any = dataclass_field(default=None, compare=False)
+    # "center" prints the cells centred under their heading (small counts in narrow month
+    # columns: a count then sits under its month, where a reader — and a label check —
+    # looks for it); "" keeps the kind's alignment (numbers right).
+    align: str = ""
 
     def __post_init__(self):
         if self.expr is not None:
@@ -215,6 +219,7 @@ def month_columns(
     kind: Kind = Kind.INT,
     width: float = 4,
     months: Sequence[int] = tuple(range(1, 13)),
+    align: str = "",
 ) -> tuple[Column, ...]:
     """Twelve month columns ``1`` … ``12`` under one group label, in one line::
 
@@ -232,6 +237,7 @@ def month_columns(
             width=width,
             name=f"{name}{m}",
             orderable=False,
+            align=align,
         )
         for m in months
     )

@@ -119,6 +119,8 @@ class Checks:
     label: str
     options: Sequence[str | tuple[Any, str]]
     value: Accessor = None
+    # The text written after the last option (``□其他：＿＿``), e.g. which other basis.
+    other: Accessor = None
 
     def pairs(self) -> list[tuple[Any, str]]:
         return [o if isinstance(o, tuple) else (o, o) for o in self.options]
@@ -131,7 +133,12 @@ class Checks:
             chosen = {chosen}
         else:
             chosen = set(chosen)
-        return [(label, key in chosen) for key, label in self.pairs()]
+        ticks = [(label, key in chosen) for key, label in self.pairs()]
+        other = value_text(read(obj, self.other)) if self.other is not None else ""
+        if other and ticks:
+            label, on = ticks[-1]
+            ticks[-1] = (f"{label}：{other}", on)
+        return ticks
 
     def text(self, obj: Any) -> str:
         return "　".join(f"{CHECKED if on else UNCHECKED}{label}" for label, on in self.ticks(obj))
@@ -198,6 +205,13 @@ class LineTable:
     limit: int | None = None
     key: str = ""
     sheet_title: str | None = None  # the sheet's name when each table has its own sheet
+    # Labels the paper prints down the first column, one per row (表5-5: 星期一 … 星期日);
+    # that column has no header of its own (``Column("", …)``). ``paper_labels`` lists
+    # them after the table's columns, as forms.json does; ``rows`` must give them.
+    row_labels: Sequence[str] = ()
+    # Groups whose sub-columns are numbers the paper names by the group label alone
+    # (表5-10: 月份价格 over 1 … 12): ``paper_labels`` lists the group label only.
+    numbered_groups: Sequence[str] = ()
 
 
 @dataclass(frozen=True)
@@ -217,6 +231,7 @@ class SignOffs:
     title: str | None
     boxes: Sequence[SignOff]
     opinions: Sequence[str] = ("同意", "不同意")
+    columns: int = 1  # boxes side by side per printed row (5-14: two, as on paper)
 
 
 Part = Section | LineTable | SignOffs

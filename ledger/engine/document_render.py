@@ -67,6 +67,12 @@ class RenderedSignOffs:
     signoffs: SignOffs
     boxes: list[dict]
 
+    @property
+    def rows(self) -> list[list[dict]]:
+        """The boxes as printed: ``signoffs.columns`` side by side per row."""
+        n = max(self.signoffs.columns, 1)
+        return [self.boxes[i : i + n] for i in range(0, len(self.boxes), n)]
+
 
 @dataclass
 class RenderedDocument:

@@ -137,6 +137,10 @@ class Document(Access):
         """Where a list column declared with ``link=True`` leads (e.g. the record's page)."""
         return None
 
+    def actions(self, user: User) -> list[tuple[str, str]]:
+        """Buttons above the form's list, as a register's: (label, url), e.g. 新建."""
+        return []
+
     def list_empty_text(self) -> str:
         return _("No documents match.")
 
@@ -244,6 +248,13 @@ def _header_text(field: Field, obj: Any) -> str:
 def _table_labels(table: LineTable, groups: dict[str, int]) -> list[str]:
     labels, previous = [], None
     for column in table.columns:
+        if not column.label:  # the column of row labels (星期一 …) has no header
+            continue
+        if column.group in table.numbered_groups:
+            if column.group != previous:
+                labels.append(column.group)
+            previous = column.group
+            continue
         if column.group and column.group != previous:
             labels.append(column.group)
             groups.setdefault(column.group, 0)
@@ -253,7 +264,7 @@ def _table_labels(table: LineTable, groups: dict[str, int]) -> list[str]:
         previous = column.group
     if table.totals and table.total_label not in labels:
         labels.append(table.total_label)
-    return labels
+    return labels + list(table.row_labels)
 
 
 def _item_labels(item: Field | Checks | Amount | TextBox) -> list[str]:
@@ -292,6 +303,7 @@ def _list_register_for(document: Document) -> Register:
         "annotate": lambda self, queryset, context: document.list_annotate(queryset),
         "get_absolute_url": lambda self: document.get_absolute_url(),
         "row_url": lambda self, row, context: document.list_row_url(row, context.user),
+        "actions": lambda self, user: document.actions(user),
         "document": document,
     }
     return type(f"{type(document).__name__}List", (Register,), attrs)()

@@ -24,6 +24,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ledger.engine.columns import Column, Kind, header_grid
+from ledger.engine.progress import Progress, counted
 from ledger.engine.query import RegisterQuery
 from ledger.engine.shapes import coverage_line, header_texts, printed_rows
 from ledger.engine.signatures import footer_values
@@ -106,8 +107,15 @@ def safe_sheet_title(title: str, taken: Iterable[str] = ()) -> str:
 class SheetWriter:
     """Writes one register into one write-only worksheet."""
 
-    def __init__(self, workbook: Workbook, query: RegisterQuery, title: str | None = None):
+    def __init__(
+        self,
+        workbook: Workbook,
+        query: RegisterQuery,
+        title: str | None = None,
+        progress: Progress | None = None,
+    ):
         self.query = query
+        self.progress = progress
         self.register = query.register
         self.columns: list[Column] = list(query.columns)
         self.ws = workbook.create_sheet(
@@ -248,7 +256,7 @@ class SheetWriter:
         columns = list(enumerate(self.columns))
         formats, ws, number = self._formats, self.ws, self._number
         written = 0
-        for row in self.query.iter_rows():
+        for row in counted(self.query.iter_rows(), self.progress):
             out = []
             for i, col in columns:
                 value = col.typed(row)
@@ -276,7 +284,7 @@ class SheetWriter:
         """One entity over several rows, its shared cells merged down."""
         index = {c.key: i for i, c in enumerate(self.columns)}
         written = 0
-        for row in self.query.iter_rows():
+        for row in counted(self.query.iter_rows(), self.progress):
             top = self.row + 1
             for cells in printed_rows(self.columns, row, self.query.row_group):
                 out: list = [None] * self.ncols
@@ -328,7 +336,7 @@ class SheetWriter:
         for i, label in enumerate(footer):
             while len(cells) < i * step:
                 cells.append(None)
-            cells.append(self._cell(f"{label}：{signed.get(label, '＿＿＿＿＿＿')}"))
+            cells.append(self._cell(f"{label}：{signed.get(label) or '＿＿＿＿＿＿'}"))
         self._append(cells)
 
     def _notes(self) -> None:
@@ -368,9 +376,15 @@ def new_workbook() -> Workbook:
     return Workbook(write_only=True)
 
 
-def write_register(workbook: Workbook, query: RegisterQuery, title: str | None = None) -> int:
-    """Append ``query``'s register as one sheet; returns the number of data rows."""
-    return SheetWriter(workbook, query, title).write()
+def write_register(
+    workbook: Workbook,
+    query: RegisterQuery,
+    title: str | None = None,
+    progress: Progress | None = None,
+) -> int:
+    """Append ``query``'s register as one sheet; returns the number of data rows.
+    ``progress`` (optional) is told the rows as they are written (``engine.progress``)."""
+    return SheetWriter(workbook, query, title, progress).write()
 
 
 def save_to_tempfile(workbook: Workbook) -> IO[bytes]:

@@ -8,12 +8,17 @@ from django.conf import settings
 from django.utils import timezone
 
 from ledger.engine.columns import Column, Kind, header_grid
+from ledger.engine.progress import Progress
 from ledger.engine.query import RegisterQuery
 from ledger.engine.shapes import coverage_line, header_texts, printed_rows
 from ledger.engine.signatures import footer_values
 
 
-def register_print_context(query: RegisterQuery) -> dict[str, Any]:
+def register_print_context(
+    query: RegisterQuery, progress: Progress | None = None
+) -> dict[str, Any]:
+    """What ``print/register.html`` needs; ``progress`` (optional) is told the rows as they
+    are read (``engine.progress``)."""
     register, context = query.register, query.context
     columns = list(query.columns)
     total_width = sum(c.display_width for c in columns) or 1
@@ -89,7 +94,10 @@ def totals_cells(query: RegisterQuery, classes: dict[str, str]) -> list[tuple[st
 
 
 def cell_class(col: Column) -> str:
-    """The print class of a column's cells: numbers right, dates unbroken."""
+    """The print class of a column's cells: numbers right (or centred, ``align``), dates
+    unbroken."""
+    if col.align == "center":
+        return "num center" if col.is_numeric else "center"
     if col.is_numeric:
         return "num"
     if col.kind in (Kind.DATE, Kind.DATETIME):
@@ -110,7 +118,9 @@ def signature_line(labels, orientation: str, values: dict[str, str] | None = Non
 
     Written blanks (＿) rather than drawn lines keep the line a single piece of text
     that spans the table, so text extraction reads it after every column heading.
+    ``values`` names who signed (``Register.footer_values``): printed in place of the blank.
     """
+    values = values or {}
     labels = list(labels)
     if not labels:
         return ""

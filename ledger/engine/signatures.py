@@ -64,13 +64,19 @@ def review_key(register: Register, context: RegisterContext) -> ReviewKey:
 
 
 def footer_values(register: Register, context: RegisterContext) -> dict[str, str]:
-    """{footer label: text printed after it} for the labels a review fills; empty (and
-    no query) when the footer has no review label, no hook is installed or no review is
-    found."""
-    labels = [label for label in register.footer if label in register.review_labels]
+    """{footer label: text printed after it}: what the declaration knows
+    (``Register.footer_values``, e.g. a schedule's 审核 / 批准 from its workflow), then the
+    review of the period on the review labels still empty. No query for the review when the
+    footer has no such label left, no hook is installed or no review is found."""
+    values = {label: text for label, text in register.footer_values(context).items() if text}
+    labels = [
+        label
+        for label in register.footer
+        if label in register.review_labels and not values.get(label)
+    ]
     if not labels or _signer is None:
-        return {}
+        return values
     signature = _signer(context.user, review_key(register, context))
-    if signature is None:
-        return {}
-    return dict.fromkeys(labels, signature.text)
+    if signature is not None:
+        values.update(dict.fromkeys(labels, signature.text))
+    return values

@@ -10,6 +10,9 @@ from ledger.models.customers import (
     ServiceKind,
     ServiceRecord,
 )
+from ledger.models.exports import ExportJob, ExportKind, ExportStatus, MonthClose
+from ledger.models.generations import DataGeneration
+from ledger.models.integrity import HistoryChain, HistoryFieldSet, HistorySeal
 from ledger.models.products import Product
 from ledger.models.submissions import FormSubmission
 from ledger.models.supervision import (
@@ -32,11 +35,19 @@ __all__ = [
     "Customer",
     "CustomerCategory",
     "CustomerEvent",
+    "DataGeneration",
     "EventKind",
+    "ExportJob",
+    "ExportKind",
+    "ExportStatus",
     "FindingStatus",
     "FormSubmission",
+    "HistoryChain",
+    "HistoryFieldSet",
+    "HistorySeal",
     "LedgerConfirmation",
     "LedgerReview",
+    "MonthClose",
     "Product",
     "ReviewFinding",
     "ServiceKind",

@@ -101,6 +101,16 @@ class Customer(models.Model):
     # Kept by the services that record contact (events, service records, visits), so the
     # shared ledger can sort 100,000 customers by it without aggregating millions of rows.
     last_contact_on = models.DateField(_("last contact"), null=True, blank=True)
+    # Who made that contact (a visit report's visitor, an event's author): the 公共台账
+    # shows it so colleagues see who already works the customer.
+    last_contact_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("last contact by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     name_key = models.CharField(max_length=120, editable=False, db_index=True)
     phone_key = models.CharField(max_length=40, editable=False, blank=True, db_index=True)
     # What the list's search box looks in: name, person and phone digits, normalised

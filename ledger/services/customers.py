@@ -17,6 +17,7 @@ from simple_history.utils import bulk_update_with_history, update_change_reason
 
 from accounts.models import User
 from accounts.selectors import owner_choices_for, owners_managed_by
+from ledger.generations import customers_changed
 from ledger.models import Contact, Customer, CustomerEvent, EventKind
 from ledger.selectors import (
     DuplicateMatch,
@@ -125,6 +126,7 @@ def customer_create(
     customer.save()
     for values in contacts:
         contact_create(actor=actor, customer=customer, data=values, _checked=True)
+    customers_changed()
     return customer
 
 
@@ -160,6 +162,7 @@ def customer_update(
     )
     for change in contacts:
         _apply_contact_change(actor=actor, customer=saved, change=change)
+    customers_changed()
     return saved
 
 
@@ -194,6 +197,7 @@ def customer_delete(*, actor: User, customer: Customer) -> None:
         raise PermissionDenied
     customer._history_user = actor
     customer.delete()
+    customers_changed()
 
 
 @transaction.atomic
@@ -242,6 +246,7 @@ def customers_hand_over(*, actor: User, from_user: User, to_user: User) -> int:
         ],
         batch_size=500,
     )
+    customers_changed()
     return len(customers)
 
 
@@ -366,22 +371,29 @@ def _record_event(
         event.source = source
     event.full_clean()
     event.save()
+    customers_changed()
     if kind != EventKind.FOLLOW_UP:
-        touch_last_contact(customer=customer, on=occurred_on)
+        touch_last_contact(customer=customer, on=occurred_on, by=actor)
     return event
 
 
-def touch_last_contact(*, customer: Customer, on: datetime.date) -> None:
-    """Move 最近联系 forward to ``on`` (never backward, never into the future)."""
+def touch_last_contact(*, customer: Customer, on: datetime.date, by: User | None = None) -> None:
+    """Move 最近联系 forward to ``on`` (never backward, never into the future), with who
+    made the contact (``by``) when known; a contact on the same day names its latest maker."""
     if on > timezone.localdate():
         return
-    updated = (
-        Customer.objects.filter(pk=customer.pk)
-        .exclude(last_contact_on__gte=on)
-        .update(last_contact_on=on)
-    )
+    rows = Customer.objects.filter(pk=customer.pk)
+    if by is not None:
+        updated = rows.exclude(last_contact_on__gt=on).update(
+            last_contact_on=on, last_contact_by=by
+        )
+    else:
+        updated = rows.exclude(last_contact_on__gte=on).update(last_contact_on=on)
     if updated:
         customer.last_contact_on = on
+        if by is not None:
+            customer.last_contact_by = by
+        customers_changed()
 
 
 def mark_history(obj: Any, reason: str) -> None:

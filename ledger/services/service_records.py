@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from ledger.generations import customers_changed
 from ledger.models import Customer, ServiceRecord
 from ledger.selectors import handler_choices_for
 from ledger.services.base import update_record
@@ -52,7 +53,8 @@ def service_record_create(
     record.full_clean()
     record._history_user = actor
     record.save()
-    touch_last_contact(customer=customer, on=record.received_on)
+    touch_last_contact(customer=customer, on=record.received_on, by=actor)
+    customers_changed()
     return record
 
 
@@ -65,6 +67,7 @@ def service_record_update(
     Who: whoever may see the customer's details. The handler may stay as it is or become
     someone the actor may name. A stale version is refused (``StaleRecordError``).
     """
+    customers_changed()
     return update_record(
         record,
         actor=actor,

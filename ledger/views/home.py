@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from ledger.dashboard import STALE_DAYS, home_summary
+from ledger.dashboard import STALE_DAYS, home_summary_cached
 from ledger.engine import site
 from ledger.selectors import can_create_customer
 
@@ -20,7 +20,7 @@ def home(request):
     user = request.user
     context = {
         "registers": site.visible_to(user),
-        "summary": home_summary(user),
+        "summary": home_summary_cached(user),
         "first_stale_days": STALE_DAYS[0],
         "can_create_customer": can_create_customer(user),
     }

@@ -23,9 +23,9 @@ from ledger.engine.pdf import render_pdf
 from ledger.engine.printing import register_print_context
 from ledger.engine.query import RegisterQuery, run_query
 from ledger.engine.tables import build_table
-from ledger.engine.workbook import build_monthly_workbook
+from ledger.engine.workbook import build_monthly_workbook, monthly_queries, monthly_rows_exceed
 from ledger.forms import MonthForm
-from ledger.models import AccessKind
+from ledger.models import AccessKind, ExportKind
 from ledger.supervision.services import access_record
 
 
@@ -67,6 +67,35 @@ def per_page(params) -> int:
     if not (value.isascii() and value.isdigit()) or int(value) < 1:
         return settings.LEDGER_PAGE_SIZE
     return min(int(value), MAX_PER_PAGE)
+
+
+def more_rows_than(query: RegisterQuery, limit: int) -> bool:
+    """Whether the query holds more than ``limit`` rows, without counting them all."""
+    rows = query.count_queryset if query.count_queryset is not None else query.queryset
+    return rows[limit : limit + 1].exists()
+
+
+def start_background_export(request, *, kind: str, title: str, register_code="", month=""):
+    """Queue the export for a worker and send the user to its progress page: a large file
+    never holds the web request (see ``ledger.exports``)."""
+    from ledger.exports.services import export_job_start
+
+    job = export_job_start(
+        user=request.user,
+        kind=kind,
+        title=title,
+        register_code=register_code,
+        params=request.GET.urlencode(),
+        month=month,
+    )
+    messages.info(
+        request,
+        _(
+            "The file is large: it is being made in the background. "
+            "It will be listed under My exports."
+        ),
+    )
+    return redirect(job.get_absolute_url())
 
 
 def counting_paginator(query: RegisterQuery) -> type[Paginator]:
@@ -152,10 +181,17 @@ class RegisterExportView(RegisterMixin, View):
         if not query.filters_valid:
             messages.error(request, _("Correct the filter first."))
             return HttpResponseRedirect(self.list_url())
+        title = self.register.display_title(self.register_context)
+        if more_rows_than(query, settings.LEDGER_EXPORT_JOB_ROWS):
+            return start_background_export(
+                request,
+                kind=ExportKind.REGISTER_XLSX,
+                title=f"{title}（Excel）",
+                register_code=self.register.code,
+            )
         workbook = new_workbook()
         rows = write_register(workbook, query)
         log_register_access(request, self.register, AccessKind.EXPORT, rows)
-        title = self.register.display_title(self.register_context)
         return xlsx_response(workbook, f"{title}-{self.stamp()}.xlsx")
 
 
@@ -178,10 +214,17 @@ class RegisterPrintView(RegisterMixin, View):
                 % {"limit": limit},
             )
             return HttpResponseRedirect(self.list_url())
+        title = self.register.display_title(self.register_context)
+        if more_rows_than(query, settings.LEDGER_EXPORT_PDF_JOB_ROWS):
+            return start_background_export(
+                request,
+                kind=ExportKind.REGISTER_PDF,
+                title=f"{title}（PDF）",
+                register_code=self.register.code,
+            )
         context = register_print_context(query)
         pdf = render_pdf("print/register.html", context)
         log_register_access(request, self.register, AccessKind.PRINT, context["row_count"])
-        title = self.register.display_title(self.register_context)
         return pdf_response(pdf, f"{title}-{self.stamp()}.pdf")
 
 
@@ -248,6 +291,9 @@ class ExportCenterView(TemplateView):
         today = timezone.localdate()
         context["month_form"] = MonthForm(initial={"month": today.strftime("%Y-%m")})
         context["can_export_month"] = user.is_admin
+        from ledger.exports.selectors import export_jobs_visible_to
+
+        context["recent_jobs"] = list(export_jobs_visible_to(user).filter(user=user)[:5])
         context["registers"] = [
             {
                 "register": declaration,
@@ -275,6 +321,15 @@ class MonthlyWorkbookView(View):
             messages.error(request, _("Enter a month as YYYY-MM, e.g. 2026-11."))
             return redirect("exports")
         month = form.cleaned_data["month"]
-        workbook = build_monthly_workbook(user=request.user, month=month)
+        queries = monthly_queries(user=request.user, month=month)
+        if monthly_rows_exceed(queries, settings.LEDGER_EXPORT_JOB_ROWS):
+            year, number = month.split("-")
+            return start_background_export(
+                request,
+                kind=ExportKind.MONTHLY,
+                title=_("Ledger %(year)s-%(month)s") % {"year": year, "month": number},
+                month=month,
+            )
+        workbook = build_monthly_workbook(user=request.user, month=month, queries=queries)
         log_register_access(request, None, AccessKind.EXPORT, 0, target="monthly")
         return xlsx_response(workbook, f"客户管理台账-{month}.xlsx")

@@ -108,6 +108,11 @@
     fetch(url, { credentials: "same-origin", headers: { Accept: "*/*" } })
       .then(function (response) {
         var type = response.headers.get("Content-Type") || "";
+        // A large file is made in the background: the server sent us to its progress page.
+        if (response.ok && response.redirected && type.indexOf("html") >= 0) {
+          window.location.assign(response.url);
+          return null;
+        }
         if (response.ok && FILE_TYPES.test(type)) {
           var name = filenameFrom(response.headers.get("Content-Disposition"), fallbackName);
           return response.blob().then(function (blob) {

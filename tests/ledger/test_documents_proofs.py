@@ -21,6 +21,7 @@ from openpyxl import load_workbook
 from ledger.engine import site
 from tests.factories import CustomerFactory, ProductFactory
 from tests.formcheck import labels_in_order, missing_labels
+from tests.ledger.declarations import declared
 from tests.ledger.document_proofs import NOTES_5_14, PROOFS
 from tests.ledger.pdf_reading import pdf_words, reading_text
 
@@ -29,11 +30,9 @@ CHECK_FORM = Path(__file__).resolve().parents[3] / "shared" / "tools" / "check_f
 
 @pytest.fixture
 def proofs(db):
-    for declaration in PROOFS:
-        site.register(declaration)
-    yield
-    for declaration in PROOFS:
-        site.unregister(declaration.code)
+    # In place of the families' real declarations of the same codes, for these tests.
+    with declared(*PROOFS):
+        yield
 
 
 def squash(text: str) -> str:

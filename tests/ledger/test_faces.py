@@ -3,16 +3,21 @@ of the site, every role of the demo organisation, every face (list, Excel, PDF).
 declaration refuses answers 403; a face it allows answers 200; a document the role may not
 see answers 404 whatever the face."""
 
+import datetime
 import io
 
 import pytest
+from django.apps import apps
 from openpyxl import load_workbook
 
 from ledger.engine import Face, site
 from tests.conftest import ROLES
+from tests.contracts.helpers import approved_change, submitted
 from tests.factories import CustomerFactory, ProductFactory, ServiceRecordFactory
 from tests.ledger.declarations import ViewOnlyProducts, declared
 from tests.ledger.document_proofs import PROOFS, AnnualPlanForm
+from tests.sales.orders_helpers import make_order
+from tests.sales.plan_factories import action_plan, annual_plan, week_plan
 
 FACES = {Face.OPEN: "", Face.EXPORT: "export.xlsx", Face.PRINT: "print.pdf"}
 SALES_SIDE = frozenset(
@@ -20,6 +25,7 @@ SALES_SIDE = frozenset(
 )
 OWNERS_AND_UP = frozenset({"admin", "gm", "manager1", "manager2", "sales1", "sales2", "sales3"})
 EVERYONE = frozenset(ROLES)
+OFFICE_READERS = frozenset({"admin", "gm", "manager1", "manager2", "assistant1"})
 
 # What the shipped declarations say, written out: the generated matrix below proves the
 # views obey the declarations, this proves the declarations say what the company wants.
@@ -27,6 +33,23 @@ POLICY = {
     "customers": dict.fromkeys(Face, SALES_SIDE),
     "service": dict.fromkeys(Face, OWNERS_AND_UP),
     "5-7": dict.fromkeys(Face, EVERYONE),
+    "5-3": dict.fromkeys(Face, OWNERS_AND_UP),
+    "5-6": dict.fromkeys(Face, OWNERS_AND_UP),
+    "5-11": dict.fromkeys(Face, OWNERS_AND_UP),
+    "5-12": dict.fromkeys(Face, OWNERS_AND_UP),
+    "5-13": dict.fromkeys(Face, OWNERS_AND_UP),
+    # The contract registers: the sales side; 5-20 also the department reviewers (their own
+    # box's decisions); the office registers 5-23 / 5-24 the clerks, managers and 总经理.
+    **{code: dict.fromkeys(Face, SALES_SIDE) for code in ("5-17", "5-18", "5-19", "5-21")},
+    "5-20": dict.fromkeys(Face, EVERYONE),
+    "5-22": dict.fromkeys(Face, SALES_SIDE),
+    "5-23": dict.fromkeys(Face, OFFICE_READERS),
+    "5-24": dict.fromkeys(Face, OFFICE_READERS),
+    "5-25": dict.fromkeys(Face, SALES_SIDE),
+    # The visit family: whoever has visit ledgers (salespeople and everyone above them).
+    "5-27": dict.fromkeys(Face, OWNERS_AND_UP),
+    "5-28": dict.fromkeys(Face, OWNERS_AND_UP),
+    "5-30": dict.fromkeys(Face, OWNERS_AND_UP),
     "view-only": {
         Face.OPEN: set(ROLES),
         Face.EXPORT: {"admin", "gm", "manager1", "manager2"},
@@ -122,9 +145,16 @@ def test_a_column_rule_shows_a_column_to_some_roles_only(org, rows, client):
 def test_the_shared_ledger_shows_the_shared_columns_only(org, rows, client):
     client.force_login(org.sales2)
     public = client.get("/registers/customers/").context["query"].columns
-    assert [c.label for c in public] == ["序号", "客户名称", "客户类别", "负责人", "最近联系"]
+    assert [c.label for c in public] == [
+        "序号",
+        "客户名称",
+        "客户类别",
+        "负责人",
+        "最近联系",
+        "联系人员",
+    ]
     personal = client.get("/registers/customers/?scope=personal").context["query"].columns
-    assert len(personal) == 15
+    assert len(personal) == 16
 
 
 # --- Documents ------------------------------------------------------------------------
@@ -142,12 +172,23 @@ class ViewOnlyPlan(AnnualPlanForm):
         return user.is_admin
 
 
-DOCUMENTS = (*PROOFS, ViewOnlyPlan)
+# The real 表5-8 and 表5-14 replace their proofs here (the proofs keep proving the engine
+# elsewhere).
+DOCUMENTS = (*(p for p in PROOFS if p.code not in ("5-8", "5-14")), ViewOnlyPlan)
 DOCUMENT_POLICY = {
     "customer": dict.fromkeys(Face, OWNERS_AND_UP),
     "5-8": dict.fromkeys(Face, OWNERS_AND_UP),
-    "5-14": dict.fromkeys(Face, OWNERS_AND_UP),
-    "5-2": dict.fromkeys(Face, MANAGERS_AND_UP),
+    # Each role sees the reviews and changes of the contracts it may see: department
+    # reviewers those under review by their department and the notices they received.
+    "5-14": dict.fromkeys(Face, EVERYONE),
+    "5-15": dict.fromkeys(Face, EVERYONE),
+    "5-16": dict.fromkeys(Face, EVERYONE),
+    "5-2": dict.fromkeys(Face, MANAGERS_AND_UP),  # the proof stands in for the real 5-2
+    "5-4": dict.fromkeys(Face, OWNERS_AND_UP),
+    "5-5": dict.fromkeys(Face, OWNERS_AND_UP),
+    "5-9": dict.fromkeys(Face, OWNERS_AND_UP),
+    "5-10": dict.fromkeys(Face, OWNERS_AND_UP),
+    "5-29": dict.fromkeys(Face, OWNERS_AND_UP),
     "plan-view-only": {
         Face.OPEN: MANAGERS_AND_UP,
         Face.PRINT: MANAGERS_AND_UP,
@@ -158,10 +199,31 @@ DOCUMENT_POLICY = {
 
 @pytest.fixture
 def papers(org):
-    """A customer of each salesperson (two departments) and products for the lines."""
+    """A customer of each salesperson (two departments) and products for the lines; a
+    plan of each form and an export order for each salesperson."""
     for owner in (org.sales1, org.sales2, org.sales3):
-        CustomerFactory(owner=owner)
+        customer = CustomerFactory(owner=owner)
+        annual_plan(owner)
+        action_plan(owner, customer=customer)
+        week_plan(owner, customer=customer)
     ProductFactory.create_batch(2)
+    for owner in (org.sales1, org.sales2, org.sales3):  # an export order each
+        make_order(owner, export=True)
+    # Contracts of two departments: a review in progress, and an approved change each;
+    # sales1's changed contract is with a customer handed over to sales2 since.
+    submitted(org.sales1)
+    change = approved_change(org, org.sales1)
+    type(change.contract.customer).objects.filter(pk=change.contract.customer_id).update(
+        owner=org.sales2
+    )
+    approved_change(org, org.sales3)
+    if apps.is_installed("visits"):  # a visit report (表5-29) of each salesperson
+        from tests.visits.conftest import make_visits
+
+        day = datetime.date.today() - datetime.timedelta(days=1)
+        for owner in (org.sales1, org.sales2, org.sales3):
+            customer = CustomerFactory(owner=owner)
+            make_visits(owner, customer, None, day=day)
 
 
 def document_urls(document, user):

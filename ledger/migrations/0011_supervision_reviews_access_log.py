@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0001_initial'),
-        ('ledger', '0007_form_submissions'),
+        ('ledger', '0010_exports_jobs'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

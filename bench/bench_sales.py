@@ -1,0 +1,233 @@
+"""Benchmarks of the sales family's orders on a filled database.
+
+    DATABASE_URL=postgres://root@127.0.0.1:5432/ledger_bench \\
+        .venv/bin/python bench/bench_sales.py
+
+Run ``bench/generate.py`` and ``bench/generate_sales.py`` first. Measures, with DEBUG off:
+
+* the order lists (表5-8's list of orders, 5-6, 5-12, 5-13): first page, page 1000, a
+  filter — server time (median, p95) and SQL queries per request;
+* 表5-11 for one month of every salesperson (admin);
+* the 5-12 Excel export of a year against openpyxl alone writing the same typed rows,
+  each in a fresh process, wall time and peak memory above the start;
+* a 20-line 表5-8 PDF (median, p95).
+
+Prints a markdown report (``--smoke``: few runs, for CI).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import bench_registers as common
+
+TARGETS = {"list_p95_ms": 100, "report_ms": 300, "export_ratio": 1.3, "memory_mb": 100,
+           "pdf_seconds": 0.5}  # fmt: skip
+
+
+def year_of_most_shipments() -> str:
+    from django.db.models import Count
+    from django.db.models.functions import ExtractYear
+
+    from sales.models import Shipment
+
+    row = (
+        Shipment.objects.annotate(y=ExtractYear("shipped_on"))
+        .values("y")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        .first()
+    )
+    return str(row["y"])
+
+
+def list_cases(year: str, month: str) -> list[tuple[str, str, str]]:
+    return [
+        ("5-8 订单列表 第 1 页（admin）", "admin", "/forms/5-8/"),
+        ("5-8 订单列表 第 1000 页（admin）", "admin", "/forms/5-8/?page=1000"),
+        ("5-8 订单列表 搜索（manager1）", "manager1", "/forms/5-8/?sort=-total_amount"),
+        ("5-6 第 1 页（sales1）", "sales1", "/registers/5-6/"),
+        ("5-6 第 1000 页（admin）", "admin", "/registers/5-6/?page=1000"),
+        ("5-12 第 1 页（admin）", "admin", f"/registers/5-12/?period={year}"),
+        ("5-12 第 1000 页（admin）", "admin", f"/registers/5-12/?period={year}&page=1000"),
+        ("5-12 筛选 批号（manager1）", "manager1", f"/registers/5-12/?period={year}&q=PH"),
+        ("5-13 第 1 页（admin）", "admin", f"/registers/5-13/?period={year}"),
+        ("5-13 第 1000 页（admin）", "admin", f"/registers/5-13/?period={year}&page=1000"),
+        ("5-11 一个月全部业务员（admin）", "admin", f"/registers/5-11/?period={month}"),
+    ]
+
+
+def timed(client, url: str, runs: int, warmup: int) -> dict:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(warmup):
+        assert client.get(url).status_code == 200, url
+    times, queries = [], 0
+    for _ in range(runs):
+        with CaptureQueriesContext(connection) as ctx:
+            t0 = time.perf_counter()
+            response = client.get(url)
+            times.append((time.perf_counter() - t0) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+        queries = len(ctx.captured_queries)
+    return {**common.summary(times), "queries": queries}
+
+
+def child(kind: str, out: Path, year: str) -> dict:
+    common.setup_django()
+    from django.http import QueryDict
+    from openpyxl import Workbook
+
+    from accounts.models import User
+    from ledger.engine import site
+    from ledger.engine.base import RegisterContext
+    from ledger.engine.query import run_query
+
+    url = f"/registers/5-12/export.xlsx?period={year}"
+    if kind == "export":
+        client = common.logged_in_client("admin")
+        start_kb, peak_kb = common.memory_window()
+        t0 = time.perf_counter()
+        response = client.get(url)
+        path = out / "5-12.xlsx"
+        with path.open("wb") as handle:
+            for chunk in response.streaming_content:
+                handle.write(chunk)
+        seconds = time.perf_counter() - t0
+        return {
+            "seconds": seconds,
+            "peak_above_start_mb": (peak_kb() - start_kb) / 1024,
+            "sheet_rows": common._sheet_rows(path),
+        }
+    register = site.get("5-12")
+    context = RegisterContext(
+        user=User.objects.get(username="admin"), params=QueryDict(f"period={year}")
+    )
+    start_kb, peak_kb = common.memory_window()
+    t0 = time.perf_counter()
+    query = run_query(register, context)
+    columns = list(query.columns)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(register.title)
+    sheet.append([c.label for c in columns])
+    for row in query.iter_rows():
+        sheet.append([c.typed(row) for c in columns])
+    path = out / "baseline.xlsx"
+    workbook.save(path)
+    return {
+        "seconds": time.perf_counter() - t0,
+        "peak_above_start_mb": (peak_kb() - start_kb) / 1024,
+        "sheet_rows": common._sheet_rows(path),
+    }
+
+
+def run_child(kind: str, out: Path, year: str) -> dict:
+    cmd = [sys.executable, __file__, "--child", kind, "--out", str(out), "--year", year]
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{kind} failed:\n{proc.stdout}\n{proc.stderr}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def bench_pdf(runs: int) -> dict:
+    from django.db.models import Count
+
+    from sales.models import Order
+
+    order = Order.objects.annotate(n=Count("lines")).filter(n__gte=9).order_by("-n", "pk").first()
+    client = common.logged_in_client("admin")
+    # A 20-line order: the largest generated has 9 lines, so one is extended for the run.
+    from sales.models import OrderLine
+
+    lines = list(order.lines.order_by("position"))
+    extra = [
+        OrderLine(
+            order=order,
+            position=len(lines) + i + 1,
+            product_id=lines[i % len(lines)].product_id,
+            spec=lines[i % len(lines)].spec,
+            unit=lines[i % len(lines)].unit,
+            quantity=lines[i % len(lines)].quantity,
+            unit_price=lines[i % len(lines)].unit_price,
+            amount=lines[i % len(lines)].amount,
+        )
+        for i in range(20 - len(lines))
+    ]
+    OrderLine.objects.bulk_create(extra)
+    try:
+        url = f"/forms/5-8/{order.pk}.pdf"
+        client.get(url)
+        times = []
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            response = client.get(url)
+            body = b"".join(response.streaming_content) if response.streaming else response.content
+            times.append(time.perf_counter() - t0)
+            assert response.status_code == 200 and body.startswith(b"%PDF")
+    finally:
+        OrderLine.objects.filter(pk__in=[e.pk for e in extra]).delete()
+    return {**common.summary(times), "lines": 20}
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--smoke", action="store_true")
+    parser.add_argument("--child")
+    parser.add_argument("--out", default=str(Path(__file__).resolve().parent / "out"))
+    parser.add_argument("--year")
+    args = parser.parse_args(argv)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    if args.child:
+        print(json.dumps(child(args.child, out, args.year)))
+        return 0
+    runs, warmup = (2, 1) if args.smoke else (args.runs, args.warmup)
+    common.setup_django()
+    from django.db import connection
+
+    from sales.models import Order, OrderLine, ShipmentLine
+
+    year = year_of_most_shipments()
+    month = f"{year}-06"
+    print(
+        f"Database {connection.settings_dict['NAME']}: {Order.objects.count():,} orders, "
+        f"{OrderLine.objects.count():,} lines, {ShipmentLine.objects.count():,} shipment "
+        f"lines; 5-12/5-13 year {year}, 5-11 month {month}"
+    )
+    print("\n| page | median ms | p95 ms | queries |\n|---|---:|---:|---:|")
+    clients = {}
+    results = {}
+    for label, user, url in list_cases(year, month):
+        client = clients.setdefault(user, common.logged_in_client(user))
+        r = timed(client, url, runs, warmup)
+        results[label] = r
+        print(f"| {label} | {r['median']:.1f} | {r['p95']:.1f} | {r['queries']} |", flush=True)
+    export = run_child("export", out, year)
+    baseline = run_child("baseline", out, year)
+    ratio = export["seconds"] / baseline["seconds"]
+    print(
+        f"\n5-12 Excel of {year}: {export['sheet_rows']:,} sheet rows in "
+        f"{export['seconds']:.2f} s, memory +{export['peak_above_start_mb']:.1f} MB; "
+        f"openpyxl alone {baseline['seconds']:.2f} s (+{baseline['peak_above_start_mb']:.1f} MB)"
+        f"; ratio {ratio:.2f} (target ≤ {TARGETS['export_ratio']})"
+    )
+    pdf = bench_pdf(max(3, runs // 2))
+    print(f"20-line 表5-8 PDF: median {pdf['median']:.3f} s, p95 {pdf['p95']:.3f} s")
+    (out / "bench_sales.json").write_text(
+        json.dumps({"lists": results, "export": export, "baseline": baseline, "pdf": pdf})
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Writes of the contract family: one module per area (contracts, reviews, changes)."""

@@ -1,0 +1,1 @@
+"""Pages of contracts (list, detail, form, actions), their reviews and their changes."""

@@ -1,0 +1,171 @@
+"""Selectors of the manager's sales dashboard: plan against actual by month and by
+salesperson, what customers owe by age, the top customers and products.
+
+Every figure reads the same rule as the lists (``plan_owner_q``: a salesperson their own,
+a manager their departments', the 总经理 and admins everything) and is computed by the
+database in a fixed number of aggregate queries, so the page costs the same for ten orders
+as for a million lines. 计划 comes from the plans (表5-4 monthly targets, 表5-2 annual
+plans), 实际 from the shipments (what was delivered, at the order's prices).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import DecimalField, ExpressionWrapper, F, Q, Sum, Value
+from django.db.models.functions import Coalesce, ExtractMonth, NullIf
+from django.utils import timezone
+
+from accounts.models import User
+from sales.models import ActionPlan, AnnualPlanLine
+from sales.selectors import shipment_lines_visible_to
+from sales.selectors_plans import plan_owner_q
+
+MONEY = DecimalField(max_digits=18, decimal_places=2)
+ZERO = Value(Decimal(0), output_field=MONEY)
+TOP = 10
+# Receivables by the age of the shipment they are owed for (days, inclusive upper bounds).
+AGE_BUCKETS = ((30, "30天以内"), (60, "31–60天"), (90, "61–90天"), (None, "90天以上"))
+
+
+@dataclass
+class Dashboard:
+    year: int
+    months: list[dict] = field(default_factory=list)  # {month, label, plan, actual}
+    people: list[dict] = field(default_factory=list)  # {name, plan, actual, rate}
+    ages: list[dict] = field(default_factory=list)  # {label, amount}
+    customers: list[dict] = field(default_factory=list)  # {pk, name, amount}
+    products: list[dict] = field(default_factory=list)  # {name, quantity, amount}
+
+    @property
+    def plan_total(self) -> Decimal:
+        return sum((m["plan"] for m in self.months), Decimal(0))
+
+    @property
+    def actual_total(self) -> Decimal:
+        return sum((m["actual"] for m in self.months), Decimal(0))
+
+    @property
+    def owed_total(self) -> Decimal:
+        return sum((a["amount"] for a in self.ages), Decimal(0))
+
+
+def _rate(actual: Decimal, plan: Decimal) -> Decimal | None:
+    return (actual * 100 / plan).quantize(Decimal("0.1")) if plan else None
+
+
+def _name(prefix: str):
+    return Coalesce(NullIf(f"{prefix}__full_name", Value("")), f"{prefix}__username")
+
+
+def sales_dashboard(
+    user: User, *, year: int | None = None, today: datetime.date | None = None
+) -> Dashboard | None:
+    """The dashboard's figures for ``user``; ``None`` for roles that see no sales."""
+    rule = plan_owner_q(user)
+    if rule is None:
+        return None
+    today = today or timezone.localdate()
+    year = year or today.year
+    first, following = datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1)
+    board = Dashboard(year=year)
+    lines = shipment_lines_visible_to(user)
+    in_year = lines.filter(shipment__shipped_on__gte=first, shipment__shipped_on__lt=following)
+
+    # By month: 表5-4 targets against what was shipped.
+    targets = dict(
+        ActionPlan.objects.filter(rule, month__gte=first, month__lt=following)
+        .annotate(m=ExtractMonth("month"))
+        .order_by()
+        .values("m")
+        .annotate(total=Sum("target"))
+        .values_list("m", "total")
+    )
+    shipped = dict(
+        in_year.annotate(m=ExtractMonth("shipment__shipped_on"))
+        .order_by()
+        .values("m")
+        .annotate(total=Sum("amount"))
+        .values_list("m", "total")
+    )
+    board.months = [
+        {
+            "month": m,
+            "label": f"{m}月",
+            "plan": targets.get(m) or Decimal(0),
+            "actual": shipped.get(m) or Decimal(0),
+        }
+        for m in range(1, 13)
+    ]
+
+    # By salesperson: the 表5-2 annual plan (万元 → yuan) against the year's shipments.
+    amount = ExpressionWrapper(
+        (
+            F("home_qty") * F("home_price")
+            + F("abroad_qty") * F("abroad_price")
+            + F("partner_qty") * F("partner_price")
+        )
+        * Value(Decimal(10000)),
+        output_field=MONEY,
+    )
+    planned = {
+        row["owner"]: row
+        for row in AnnualPlanLine.objects.filter(plan_owner_q(user, "plan__owner"), plan__year=year)
+        .order_by()
+        .values(owner=F("plan__owner"))
+        .annotate(name=_name("plan__owner"), total=Sum(amount))
+    }
+    actual = {
+        row["owner"]: row
+        for row in in_year.order_by()
+        .values(owner=F("shipment__order__owner"))
+        .annotate(name=_name("shipment__order__owner"), total=Sum("amount"))
+    }
+    people = []
+    for owner in set(planned) | set(actual):
+        plan_row, actual_row = planned.get(owner), actual.get(owner)
+        plan_total = (plan_row["total"] if plan_row else None) or Decimal(0)
+        actual_total = (actual_row["total"] if actual_row else None) or Decimal(0)
+        people.append(
+            {
+                "name": (plan_row or actual_row)["name"],
+                "plan": plan_total.quantize(Decimal("0.01")),
+                "actual": actual_total,
+                "rate": _rate(actual_total, plan_total),
+            }
+        )
+    board.people = sorted(people, key=lambda p: (-p["actual"], -p["plan"], p["name"]))
+
+    # Receivables by age: what is still owed for each shipment line, by its shipping date.
+    owed = lines.filter(amount__gt=F("paid_amount"))
+    sums = {}
+    previous = None
+    for days, label in AGE_BUCKETS:
+        age = Q()
+        if days is not None:
+            age &= Q(shipment__shipped_on__gte=today - datetime.timedelta(days=days))
+        if previous is not None:
+            age &= Q(shipment__shipped_on__lt=today - datetime.timedelta(days=previous))
+        sums[label] = Coalesce(
+            Sum(F("amount") - F("paid_amount"), filter=age, output_field=MONEY), ZERO
+        )
+        previous = days
+    totals = owed.aggregate(**sums)
+    board.ages = [{"label": label, "amount": totals[label]} for _d, label in AGE_BUCKETS]
+
+    # The year's top customers and products by shipped amount.
+    board.customers = list(
+        in_year.order_by()
+        .values(pk=F("shipment__order__customer"), name=F("shipment__order__customer__name"))
+        .annotate(amount=Sum("amount"))
+        .order_by("-amount", "name")[:TOP]
+    )
+    board.products = list(
+        in_year.order_by()
+        .values(name=F("order_line__product__name"))
+        .annotate(quantity=Sum("quantity"), amount=Sum("amount"))
+        .order_by("-amount", "name")[:TOP]
+    )
+    return board

@@ -1,0 +1,1 @@
+"""Writes of the sales family (orders and the facts against them; costs)."""

@@ -1,0 +1,17 @@
+"""The models of the visit family (表5-27 … 5-30): plans, schedules, reports, daily lines."""
+
+from visits.models.plans import VisitPlan
+from visits.models.reports import DailyLine, FollowUp, VisitCounter, VisitReport
+from visits.models.schedules import PlannedVisit, ScheduleKind, ScheduleStatus, VisitSchedule
+
+__all__ = [
+    "DailyLine",
+    "FollowUp",
+    "PlannedVisit",
+    "ScheduleKind",
+    "ScheduleStatus",
+    "VisitCounter",
+    "VisitPlan",
+    "VisitReport",
+    "VisitSchedule",
+]
