@@ -135,11 +135,18 @@ def _field_set(label: str, names: Sequence[str], using: str) -> HistoryFieldSet:
     return field_set
 
 
-def seal_rows(model: type[models.Model], row_ids: Iterable[int], *, using: str | None = None):
+def seal_rows(
+    model: type[models.Model],
+    row_ids: Iterable[int],
+    *,
+    using: str | None = None,
+    fresh: bool = False,
+):
     """Append seals for these rows of ``model`` (in key order) to the chain.
 
     Runs in the caller's transaction (one is opened if there is none): the chain head stays
     locked until it commits, so the rows and their seals are committed together or not at all.
+    Rows already sealed are skipped, unless the caller knows they are ``fresh`` (just written).
     """
     using = using or DEFAULT_DB_ALIAS
     row_ids = sorted(set(row_ids))
@@ -152,6 +159,10 @@ def seal_rows(model: type[models.Model], row_ids: Iterable[int], *, using: str |
     fields = ",".join(names)
     with transaction.atomic(using=using, savepoint=False):
         head = _lock_head(using)
+        if not fresh:
+            sealed = HistorySeal.objects.using(using).filter(label=label, row_id__in=row_ids)
+            done = set(sealed.values_list("row_id", flat=True))
+            row_ids = [row_id for row_id in row_ids if row_id not in done]
         # The rows, and the id of their field set in the same query (None the first time).
         field_set_id = Subquery(
             HistoryFieldSet.objects.using(using).filter(label=label, fields=fields).values("pk")[:1]
@@ -203,7 +214,7 @@ def seal_rows(model: type[models.Model], row_ids: Iterable[int], *, using: str |
 
 
 def _on_history_row(sender, history_instance, using=None, **kwargs):
-    seal_rows(sender, [history_instance.pk], using=using or history_instance._state.db)
+    seal_rows(sender, [history_instance.pk], using=using or history_instance._state.db, fresh=True)
 
 
 def _on_m2m_history_rows(sender, created_rows, **kwargs):
@@ -215,7 +226,7 @@ def _on_m2m_history_rows(sender, created_rows, **kwargs):
 
 def _on_status_change(sender, instance, created, raw=False, using=None, **kwargs):
     if created and not raw:
-        seal_rows(StatusChange, [instance.pk], using=using)
+        seal_rows(StatusChange, [instance.pk], using=using, fresh=True)
 
 
 _bulk_history_create = HistoryManager.bulk_history_create

@@ -4,12 +4,24 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MaxLengthValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 NOTE_MAX_LENGTH = 2000
+
+
+class StatusChangeQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        """Rows written in bulk (demo data, imports) are sealed into the history chain too,
+        in the same transaction, as ``post_save`` seals the rows written one by one."""
+        from ledger import integrity
+
+        with transaction.atomic(using=self.db, savepoint=False):
+            created = super().bulk_create(objs, *args, **kwargs)
+            integrity.seal_rows(self.model, [o.pk for o in created if o.pk], using=self.db)
+        return created
 
 
 class StatusChange(models.Model):
@@ -42,6 +54,8 @@ class StatusChange(models.Model):
         blank=True,
         validators=[MaxLengthValidator(NOTE_MAX_LENGTH)],
     )
+
+    objects = StatusChangeQuerySet.as_manager()
 
     class Meta:
         ordering = ["-changed_at", "-pk"]

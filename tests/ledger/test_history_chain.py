@@ -228,6 +228,26 @@ def test_workflow_status_changes_are_sealed(org):
     assert (first.label, first.row_id) == ("ledger.statuschange", change.pk)
 
 
+def test_status_changes_written_in_bulk_are_sealed(org):
+    changes = StatusChange.objects.bulk_create(
+        StatusChange(
+            content_type_id=1,
+            object_id=i,
+            transition="submit",
+            from_state="draft",
+            to_state="submitted",
+            actor=org.sales1,
+        )
+        for i in range(3)
+    )
+    sealed = HistorySeal.objects.filter(label="ledger.statuschange")
+    assert sorted(sealed.values_list("row_id", flat=True)) == sorted(c.pk for c in changes)
+    # Sealing them again (as a caller that seals its own bulk writes does) adds nothing.
+    assert integrity.seal_rows(StatusChange, [c.pk for c in changes]) == 0
+    assert sealed.count() == 3
+    assert integrity.verify().ok
+
+
 def test_every_history_model_of_every_app_is_a_source():
     from django.apps import apps
     from simple_history.models import HistoricalChanges
