@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -170,16 +170,34 @@ def customers_not_visited(
     user: User, *, days: int, today: datetime.date | None = None
 ) -> QuerySet[Customer]:
     """Customers ``user`` may see with no visit report in the last ``days`` days (or
-    never), longest first."""
+    never), those longest without contact first (最近联系, stored and indexed).
+
+    An anti-join on the recent reports, so its cost follows the recent reports, not the
+    whole history; the page annotates each shown customer's last visit
+    (``with_last_visit``).
+    """
     today = today or timezone.localdate()
     cutoff = today - datetime.timedelta(days=days)
+    recent = VisitReport.objects.filter(customer=OuterRef("pk"), visited_on__gt=cutoff)
     return (
         customers_visible_to(user)
-        .annotate(last_visit=Max("visit_reports__visited_on"))
-        .filter(Q(last_visit__isnull=True) | Q(last_visit__lte=cutoff))
+        .filter(~Exists(recent))
         .select_related("owner")
-        .order_by("last_visit", "name", "pk")
+        .order_by(F("last_contact_on").asc(nulls_first=True), "name", "pk")
     )
+
+
+def with_last_visit(customers: list[Customer]) -> list[Customer]:
+    """Each customer's last visit date (``last_visit``), in one query."""
+    last = dict(
+        VisitReport.objects.filter(customer__in=[c.pk for c in customers])
+        .values("customer")
+        .annotate(last=Max("visited_on"))
+        .values_list("customer", "last")
+    )
+    for customer in customers:
+        customer.last_visit = last.get(customer.pk)
+    return customers
 
 
 def visit_counts(

@@ -96,7 +96,16 @@ class VisitReport(models.Model):
         verbose_name_plural = _("visit reports")
         indexes = [
             models.Index(fields=["visitor", "visited_on"], name="visitreport_visitor_day_idx"),
-            models.Index(fields=["customer", "visited_on"], name="visitreport_customer_day_idx"),
+            # 表5-27's 实际: one salesperson's reports to one customer in a month.
+            models.Index(
+                fields=["customer", "visitor", "visited_on"], name="visitreport_customer_day_idx"
+            ),
+            # 待我处理: the recent reports still waiting for the 销售主管's signature.
+            models.Index(
+                fields=["visitor", "visited_on"],
+                condition=Q(signed_at__isnull=True),
+                name="visitreport_unsigned_idx",
+            ),
             models.Index(fields=["-started_at", "-id"], name="visitreport_recent_idx"),
         ]
         constraints = [
