@@ -35,6 +35,7 @@ from bench.generate import Timer, copy_rows, secondary_indexes  # noqa: E402
 
 SEED = 20261129
 TABLES = [
+    "visits_visittally",
     "visits_visitreport",
     "visits_followup",
     "visits_dailyline",
@@ -161,6 +162,15 @@ def main(argv=None) -> int:
             for year, last in sorted(numbers.items()):
                 yield f"5-29\t{year}\t{last}\n"
 
+        def tally():
+            cursor.execute(
+                "INSERT INTO visits_visittally (salesperson_id, month, visits)"
+                " SELECT visitor_id, date_trunc('month', visited_on)::date, COUNT(*)"
+                " FROM visits_visitreport GROUP BY 1, 2"
+            )
+            return cursor.rowcount
+
+        timer.run("visits_visittally", tally)
         timer.run(
             "visits_visitcounter",
             lambda: copy_rows(raw, "visits_visitcounter", ["form", "year", "last"], counter_rows()),

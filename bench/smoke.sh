@@ -61,6 +61,8 @@ step "create database $DB" database create
 step "migrate" "$PY" manage.py migrate --noinput -v0
 step "generate.py --customers $CUSTOMERS" "$PY" bench/generate.py --reset --customers "$CUSTOMERS"
 step "bench_registers.py --smoke" "$PY" bench/bench_registers.py --smoke --out "$OUT"
+step "generate_visits.py --reports 2000" "$PY" bench/generate_visits.py --reports 2000
+step "bench_visits.py --runs 2" "$PY" bench/bench_visits.py --runs 2
 step "load.py --smoke (gunicorn, every page 200)" \
   "$PY" bench/load.py --start-server --port 0 --smoke --out "$OUT"
 echo "bench smoke: passed in $(($(date +%s) - started)) s"

@@ -33,6 +33,28 @@ class VisitCounter(models.Model):
         return f"{self.form} {self.year}: {self.last}"
 
 
+class VisitTally(models.Model):
+    """Visits per salesperson and month, kept by the report services (one row updated in
+    the report's transaction): the managers' view reads twelve rows per person instead of
+    counting a year of reports."""
+
+    salesperson = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    month = models.DateField()  # the first day of the month
+    visits = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["salesperson", "month"], name="visittally_one_per_month"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.salesperson_id} {self.month:%Y-%m}: {self.visits}"
+
+
 class VisitReport(models.Model):
     """One visit, reported by the visitor; the 销售主管 comments and signs it."""
 
