@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet, Sum
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -178,7 +178,8 @@ def customers_not_visited(
     user: User, *, days: int, today: datetime.date | None = None
 ) -> QuerySet[Customer]:
     """Customers ``user`` may see with no visit report in the last ``days`` days (or
-    never), those longest without contact first (最近联系, stored and indexed).
+    never), those longest without contact first (最近联系, stored and indexed: the
+    database walks that index and stops at the page's end; never contacted come last).
 
     An anti-join on the recent reports, so its cost follows the recent reports, not the
     whole history; the page annotates each shown customer's last visit
@@ -191,7 +192,7 @@ def customers_not_visited(
         customers_visible_to(user)
         .filter(~Exists(recent))
         .select_related("owner")
-        .order_by(F("last_contact_on").asc(nulls_first=True), "name", "pk")
+        .order_by("last_contact_on", "pk")
     )
 
 

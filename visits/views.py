@@ -37,6 +37,7 @@ from visits.services import reports as report_services
 from visits.services import schedules as schedule_services
 
 NOT_VISITED_DAYS = (30, 60, 90)
+STALE_COUNT_CAP = 1000
 
 
 def _apply_errors(form, exc: ValidationError) -> None:
@@ -514,7 +515,9 @@ def overview(request):
     overdue_count = overdue_all.count()
     overdue = list(overdue_all[:50])
     stale_all = selectors.customers_not_visited(request.user, days=days, today=today)
-    stale_count = stale_all.count()
+    # Counted up to a cap: past it the page says "1,000+" (the exact figure of tens of
+    # thousands would cost a scan of them all and tells a manager nothing more).
+    stale_count = stale_all[: STALE_COUNT_CAP + 1].count()
     stale = selectors.with_last_visit(list(stale_all[:50]))
     by_person_chart = bar_chart(
         [str(r["person"]) for r in rows],
@@ -537,6 +540,7 @@ def overview(request):
             "overdue_count": overdue_count,
             "stale": stale,
             "stale_count": stale_count,
+            "stale_cap": STALE_COUNT_CAP,
             "by_person_chart": by_person_chart,
             "by_month_chart": by_month_chart,
             "today": today,

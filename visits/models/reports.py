@@ -185,6 +185,12 @@ class FollowUp(models.Model):
                 condition=Q(done_on__isnull=True),
                 name="followup_open_idx",
             ),
+            # Overdue follow-ups, oldest first, for whoever may see several people's.
+            models.Index(
+                fields=["due_on", "id"],
+                condition=Q(done_on__isnull=True),
+                name="followup_open_due_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(action=""), name="followup_action_not_blank"),
