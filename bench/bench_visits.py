@@ -48,11 +48,18 @@ def main() -> None:
     year = timezone.localdate().year
     day = VisitReport.objects.filter(visitor=sales1).values_list("visited_on", flat=True).first()
     pages = [
+        # A small register (表5-7, ~40 products): the floor of any page on this machine now.
+        ("sales1", "/registers/5-7/"),
         ("sales1", f"/registers/5-27/?period={year}&salesperson={sales1.pk}"),
         ("sales1", "/registers/5-28/"),
         ("sales1", f"/registers/5-30/?period={day}"),
-        ("sales1", "/forms/5-29/"),
-        ("manager1", "/forms/5-29/"),
+        ("sales1", f"/forms/5-29/?period={day:%Y-%m}"),
+        ("sales1", "/visits/"),
+        ("sales1", f"/visits/daily/{day}/"),
+        ("manager1", f"/forms/5-29/?period={day:%Y-%m}"),
+        ("manager1", "/registers/5-28/"),
+        ("manager1", f"/registers/5-30/?period={day}"),
+        ("manager1", "/visits/schedules/"),
         ("manager1", f"/registers/5-27/?period={year}"),
         ("manager1", "/visits/overview/"),
     ]
