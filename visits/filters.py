@@ -30,7 +30,7 @@ class ScheduleFilter(RegisterFilterSet):
     # A number, not a dropdown: a manager sees hundreds of schedules over the years, and
     # the rows are limited to the visible ones by the register's selector anyway.
     schedule = django_filters.NumberFilter(
-        label=_("schedule"), field_name="schedule_id", widget=forms.HiddenInput
+        label=_("schedule number"), field_name="schedule_id", widget=forms.HiddenInput
     )
     salesperson = django_filters.ModelChoiceFilter(
         label=_("salesperson"), field_name="schedule__salesperson", queryset=User.objects.none()
