@@ -257,8 +257,8 @@ def test_the_navigation_count_matches_the_inbox(org, client):
 def test_the_inbox_shows_the_time_an_item_entered_its_state(org, client):
     p = proposal(org.sales1)
     change = transition(obj=p, to=S.SUBMITTED, actor=org.sales1)
-    (section,) = inbox.sections_for(org.manager1)
-    assert (section.label, section.count) == ("测试申请", 1)
+    section = next(s for s in inbox.sections_for(org.manager1) if s.label == "测试申请")
+    assert section.count == 1
     (item,) = section.items
     assert (item.state, item.since, item.detail) == ("已提交", change.changed_at, str(org.sales1))
 
