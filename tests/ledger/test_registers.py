@@ -15,13 +15,16 @@ from tests.formcheck import missing_labels, pdf_text
 
 
 def _flat_labels(register):
-    labels = []
+    """The printed column labels, a group label once before its sub-columns (as the start-up
+    check reads them; a row group's label column prints in the body, not the header)."""
+    labels, previous = [], None
     for col in register.columns:
         if col.field == ROW_LABEL:
-            continue  # 计划 / 实际 print in the body (forms.json's row_labels)
-        if col.group and (not labels or labels[-1] != col.group) and col.group not in labels[-3:]:
+            continue
+        if col.group and col.group != previous:
             labels.append(col.group)
         labels.append(col.label)
+        previous = col.group
     return labels
 
 
