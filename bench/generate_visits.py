@@ -6,8 +6,8 @@
 What it creates (fixed seed), for the salespeople and managers who own customers:
 
 * 1,000,000 visit reports (表5-29) over the last three years, each by the customer's owner,
-  numbered per year, a third signed, and one 表5-30 line per report plus one non-visit line
-  per person and working day;
+  numbered per year, nearly all but the last two weeks' signed, and one 表5-30 line per
+  report plus one non-visit line per person and working day;
 * 300,000 follow-ups, those due in the past mostly done, the rest overdue;
 * 表5-27 plans: 300 customers per person and year for three years;
 * 表5-28 weekly schedules per person for three years with ten planned visits each, approved.
@@ -35,6 +35,7 @@ from bench.generate import Timer, copy_rows, secondary_indexes  # noqa: E402
 
 SEED = 20261129
 TABLES = [
+    "visits_visittally",
     "visits_visitreport",
     "visits_followup",
     "visits_dailyline",
@@ -110,7 +111,10 @@ def main(argv=None) -> int:
                 end = start + datetime.timedelta(minutes=rng.choice((30, 45, 60, 90)))
                 numbers[day.year] = numbers.get(day.year, 0) + 1
                 number = f"BF-{day.year}-{numbers[day.year]:06d}"
-                signed = rng.random() < 0.35
+                # The 销售主管 signs within days: nearly every report older than two weeks is
+                # signed, a third of the recent ones.
+                recent = (today - day).days <= 14
+                signed = rng.random() < (0.3 if recent else 0.97)
                 signer = str(manager_of[owner]) if signed else "\\N"
                 signed_at = (end + datetime.timedelta(days=1)).isoformat() if signed else "\\N"
                 comment = "已阅，按计划跟进。" if signed else ""
@@ -158,6 +162,15 @@ def main(argv=None) -> int:
             for year, last in sorted(numbers.items()):
                 yield f"5-29\t{year}\t{last}\n"
 
+        def tally():
+            cursor.execute(
+                "INSERT INTO visits_visittally (salesperson_id, month, visits)"
+                " SELECT visitor_id, date_trunc('month', visited_on)::date, COUNT(*)"
+                " FROM visits_visitreport GROUP BY 1, 2"
+            )
+            return cursor.rowcount
+
+        timer.run("visits_visittally", tally)
         timer.run(
             "visits_visitcounter",
             lambda: copy_rows(raw, "visits_visitcounter", ["form", "year", "last"], counter_rows()),

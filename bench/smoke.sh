@@ -76,6 +76,8 @@ step "bench_exports.py --smoke (background exports)" \
   "$PY" bench/bench_exports.py --smoke --out "$OUT"
 step "bench_supervision.py --smoke" "$PY" bench/bench_supervision.py --smoke --out "$OUT"
 step "bench_history.py --smoke" "$PY" bench/bench_history.py --smoke
+step "generate_visits.py --reports 2000" "$PY" bench/generate_visits.py --reports 2000
+step "bench_visits.py --runs 2" "$PY" bench/bench_visits.py --runs 2
 step "load.py --smoke (gunicorn, every page 200)" \
   "$PY" bench/load.py --start-server --port 0 --smoke --out "$OUT"
 echo "bench smoke: passed in $(($(date +%s) - started)) s"

@@ -6,7 +6,7 @@ from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
 from django.utils import timezone
 
-from ledger.engine import Column, Family, Kind, site
+from ledger.engine import Column, Family, Kind, PeriodKind, site
 from ledger.engine.documents import Document, Field, Section, TextBox
 from visits.filters import ReportFilter
 from visits.models import VisitReport
@@ -80,6 +80,8 @@ class VisitReportDocument(Document):
         Column("销售主管", "signer_name", width=10, order_by="signed_at"),
     )
     list_filterset_class = ReportFilter
+    list_period = PeriodKind.MONTH
+    list_period_field = "visited_on"
     list_ordering = ("-started_at", "-pk")
     list_help_text = "拜访人填写拜访报告，销售主管批示并签字；后续行动进入客户的时间线。"
 

@@ -1,12 +1,12 @@
 """Filters of the visit registers; their dropdowns list only what the user may see."""
 
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from ledger.engine.filters import RegisterFilterSet
-from visits.models import VisitSchedule
-from visits.selectors import salespeople_visible_to, schedules_visible_to
+from visits.selectors import salespeople_visible_to
 
 
 class SalespersonFilter(RegisterFilterSet):
@@ -27,8 +27,10 @@ class SalespersonFilter(RegisterFilterSet):
 class ScheduleFilter(RegisterFilterSet):
     """表5-28: one schedule (week or day) of the schedules the user may see."""
 
-    schedule = django_filters.ModelChoiceFilter(
-        label=_("schedule"), queryset=VisitSchedule.objects.none()
+    # A number, not a dropdown: a manager sees hundreds of schedules over the years, and
+    # the rows are limited to the visible ones by the register's selector anyway.
+    schedule = django_filters.NumberFilter(
+        label=_("schedule number"), field_name="schedule_id", widget=forms.HiddenInput
     )
     salesperson = django_filters.ModelChoiceFilter(
         label=_("salesperson"), field_name="schedule__salesperson", queryset=User.objects.none()
@@ -39,9 +41,6 @@ class ScheduleFilter(RegisterFilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["schedule"].queryset = schedules_visible_to(self.user).select_related(
-            "salesperson"
-        )
         self.filters["salesperson"].queryset = salespeople_visible_to(self.user)
 
 

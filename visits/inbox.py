@@ -1,11 +1,19 @@
 """待我处理 of the visit family: schedules to check or approve, reports to sign."""
 
+import datetime
+
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from accounts.selectors import managed_department_ids
 from ledger.workflow import InboxProvider, inbox
 from visits.models import PlannedVisit, ScheduleStatus, VisitReport, VisitSchedule
+
+# Reports wait in 待我处理 for this many days; older unsigned ones stay in the 表5-29 list
+# (filter 尚未签字).
+SIGN_WITHIN_DAYS = 30
 
 
 def _under(user, field):
@@ -15,9 +23,8 @@ def _under(user, field):
     if user.sees_everything:
         return ~Q(**{f"{field}_id": user.pk})
     if user.role == "manager":
-        return Q(**{f"{field}__department_id__in": managed_department_ids(user)}) & ~Q(
-            **{f"{field}_id": user.pk}
-        )
+        managed = User.objects.filter(department_id__in=managed_department_ids(user)).values("pk")
+        return Q(**{f"{field}_id__in": managed}) & ~Q(**{f"{field}_id": user.pk})
     return None
 
 
@@ -53,9 +60,10 @@ class ReportInbox(InboxProvider):
         rule = _under(user, "visitor")
         if rule is None or user.role != "manager":
             return VisitReport.objects.none()
-        return VisitReport.objects.filter(rule, signed_at__isnull=True).select_related(
-            "visitor", "customer"
-        )
+        since = timezone.localdate() - datetime.timedelta(days=SIGN_WITHIN_DAYS)
+        return VisitReport.objects.filter(
+            rule, signed_at__isnull=True, visited_on__gte=since
+        ).select_related("visitor", "customer")
 
     def detail(self, obj):
         return f"{obj.visitor} · {obj.customer}"

@@ -10,14 +10,22 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import OWNER_ROLES, User
 from ledger.models import Contact, Customer
 from ledger.selectors import customers_visible_to
-from visits.models import DailyLine, FollowUp, PlannedVisit, VisitPlan, VisitReport, VisitSchedule
+from visits.models import (
+    DailyLine,
+    FollowUp,
+    PlannedVisit,
+    VisitPlan,
+    VisitReport,
+    VisitSchedule,
+    VisitTally,
+)
 from visits.rules import (  # noqa: F401  (the predicates are part of this module's API)
     manages,
     may_approve_schedule,
@@ -170,16 +178,35 @@ def customers_not_visited(
     user: User, *, days: int, today: datetime.date | None = None
 ) -> QuerySet[Customer]:
     """Customers ``user`` may see with no visit report in the last ``days`` days (or
-    never), longest first."""
+    never), those longest without contact first (最近联系, stored and indexed: the
+    database walks that index and stops at the page's end; never contacted come last).
+
+    An anti-join on the recent reports, so its cost follows the recent reports, not the
+    whole history; the page annotates each shown customer's last visit
+    (``with_last_visit``).
+    """
     today = today or timezone.localdate()
     cutoff = today - datetime.timedelta(days=days)
+    recent = VisitReport.objects.filter(customer=OuterRef("pk"), visited_on__gt=cutoff)
     return (
         customers_visible_to(user)
-        .annotate(last_visit=Max("visit_reports__visited_on"))
-        .filter(Q(last_visit__isnull=True) | Q(last_visit__lte=cutoff))
+        .filter(~Exists(recent))
         .select_related("owner")
-        .order_by("last_visit", "name", "pk")
+        .order_by("last_contact_on", "pk")
     )
+
+
+def with_last_visit(customers: list[Customer]) -> list[Customer]:
+    """Each customer's last visit date (``last_visit``), in one query."""
+    last = dict(
+        VisitReport.objects.filter(customer__in=[c.pk for c in customers])
+        .values("customer")
+        .annotate(last=Max("visited_on"))
+        .values_list("customer", "last")
+    )
+    for customer in customers:
+        customer.last_visit = last.get(customer.pk)
+    return customers
 
 
 def visit_counts(
@@ -188,26 +215,20 @@ def visit_counts(
     """Planned and actual visits per (salesperson id, month) of ``year``, among the
     records ``user`` may see: ``{(sp, month): {"planned": n, "actual": m}}``."""
     plans = plans_visible_to(user).filter(year=year)
-    reports = visits_visible_to(user).filter(visited_on__year=year)
     if salesperson is not None:
         plans = plans.filter(salesperson=salesperson)
-        reports = reports.filter(visitor=salesperson)
-    from django.db.models import Sum
-
     out: dict[tuple[int, int], dict[str, int]] = {}
     sums = plans.values("salesperson").annotate(**{f"m{m}": Sum(f"m{m}") for m in range(1, 13)})
     for row in sums:
         for m in range(1, 13):
             out.setdefault((row["salesperson"], m), {"planned": 0, "actual": 0})
             out[(row["salesperson"], m)]["planned"] = row[f"m{m}"] or 0
-    from django.db.models.functions import ExtractMonth
-
-    actual = (
-        reports.annotate(month=ExtractMonth("visited_on"))
-        .values("visitor", "month")
-        .annotate(n=Count("pk"))
-    )
-    for row in actual:
-        out.setdefault((row["visitor"], row["month"]), {"planned": 0, "actual": 0})
-        out[(row["visitor"], row["month"])]["actual"] = row["n"]
+    # The reports counted per person and month by the services (``VisitTally``), under
+    # the same rule as the reports themselves.
+    tallies = _visible(VisitTally.objects.all(), user, "salesperson").filter(month__year=year)
+    if salesperson is not None:
+        tallies = tallies.filter(salesperson=salesperson)
+    for person, month, n in tallies.values_list("salesperson", "month", "visits"):
+        out.setdefault((person, month.month), {"planned": 0, "actual": 0})
+        out[(person, month.month)]["actual"] = n
     return out

@@ -22,6 +22,7 @@ urlpatterns = [
     path("planned/<int:pk>/delete/", views.planned_visit_delete, name="planned-delete"),
     path("reports/new/", views.report_create, name="report-create"),
     path("reports/<int:pk>/", views.report_detail, name="report-detail"),
+    path("reports/<int:pk>/edit/", views.report_edit, name="report-edit"),
     path("follow-ups/<int:pk>/done/", views.follow_up_done, name="follow-up-done"),
     path("daily/", views.daily, name="daily-today"),
     path("daily/<str:day>/", views.daily, name="daily"),

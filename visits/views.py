@@ -37,6 +37,7 @@ from visits.services import reports as report_services
 from visits.services import schedules as schedule_services
 
 NOT_VISITED_DAYS = (30, 60, 90)
+STALE_COUNT_CAP = 1000
 
 
 def _apply_errors(form, exc: ValidationError) -> None:
@@ -303,6 +304,48 @@ def report_create(request):
 
 
 @login_required
+def report_edit(request, pk):
+    """The visitor corrects their report until the 销售主管 has signed it."""
+    report = selectors.get_visit_report_for(request.user, pk)
+    if not selectors.may_edit_report(request.user, report):
+        raise PermissionDenied
+    fields = report_services.REPORT_FIELDS
+    if request.method == "POST":
+        if done := submissions.repeated(request):
+            return done
+        form = ReportForm(request.POST, customer=report.customer)
+        if form.is_valid():
+
+            def action():
+                return report_services.visit_report_update(
+                    actor=request.user,
+                    report=report,
+                    data={f: form.cleaned_data.get(f) for f in fields},
+                    expected_version=int(request.POST.get("version") or 0),
+                )
+
+            answer, saved = _save(request, form, report.get_absolute_url(), action)
+            if answer:
+                return answer
+            if saved is not None:
+                messages.success(
+                    request, _("Visit report %(number)s saved.") % {"number": saved.number}
+                )
+                return redirect(saved.get_absolute_url())
+    else:
+        initial = {f: getattr(report, f) for f in fields}
+        initial["contact"] = report.contact_id
+        initial["started_at"] = timezone.localtime(report.started_at)
+        initial["ended_at"] = timezone.localtime(report.ended_at)
+        form = ReportForm(customer=report.customer, initial=initial)
+    return render(
+        request,
+        "visits/report_form.html",
+        {"form": form, "customer": report.customer, "report": report, "editing": True},
+    )
+
+
+@login_required
 def report_detail(request, pk):
     report = selectors.get_visit_report_for(request.user, pk)
     may_sign = selectors.may_sign_report(request.user, report) and not report.is_signed
@@ -339,6 +382,7 @@ def report_detail(request, pk):
             "follow_ups": report.follow_ups.order_by("due_on", "pk"),
             "sign_form": sign_form,
             "may_sign": may_sign,
+            "may_edit": selectors.may_edit_report(request.user, report),
             "today": timezone.localdate(),
             "pdf_url": reverse("document-pdf", args=["5-29", report.pk]),
         },
@@ -471,8 +515,10 @@ def overview(request):
     overdue_count = overdue_all.count()
     overdue = list(overdue_all[:50])
     stale_all = selectors.customers_not_visited(request.user, days=days, today=today)
-    stale_count = stale_all.count()
-    stale = list(stale_all[:50])
+    # Counted up to a cap: past it the page says "1,000+" (the exact figure of tens of
+    # thousands would cost a scan of them all and tells a manager nothing more).
+    stale_count = stale_all[: STALE_COUNT_CAP + 1].count()
+    stale = selectors.with_last_visit(list(stale_all[:50]))
     by_person_chart = bar_chart(
         [str(r["person"]) for r in rows],
         {"计划": [r["planned"] for r in rows], "实际": [r["actual"] for r in rows]},
@@ -494,6 +540,7 @@ def overview(request):
             "overdue_count": overdue_count,
             "stale": stale,
             "stale_count": stale_count,
+            "stale_cap": STALE_COUNT_CAP,
             "by_person_chart": by_person_chart,
             "by_month_chart": by_month_chart,
             "today": today,

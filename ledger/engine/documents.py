@@ -64,6 +64,7 @@ from ledger.engine.document_render import (
     render_table,
     truncation_note,
 )
+from ledger.engine.periods import PeriodKind
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -113,6 +114,11 @@ class Document(Access):
     list_filterset_class: ClassVar[type | None] = None
     list_ordering: ClassVar[Sequence[str]] = ("-pk",)
     list_help_text: ClassVar[str] = ""
+    # A list of many documents (visit reports) shows one period at a time, with the
+    # registers' period picker: ``PeriodKind.MONTH`` and the date field that places a
+    # document in it. NONE lists every document.
+    list_period: ClassVar[PeriodKind] = PeriodKind.NONE
+    list_period_field: ClassVar[str | None] = None
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
@@ -295,6 +301,8 @@ def _list_register_for(document: Document) -> Register:
             ),
         ),
         "filterset_class": document.list_filterset_class,
+        "period": document.list_period,
+        "period_field": document.list_period_field,
         "default_ordering": tuple(document.list_ordering),
         "help_text": document.list_help_text,
         "in_monthly_workbook": False,

@@ -55,15 +55,25 @@ def test_each_role_sees_the_menus_it_can_use(org, client):
     # contract family the reviews they sign and 表5-20's decisions of their box.
     for role in ("production1", "quality1", "purchasing1"):
         client.force_login(getattr(org, role))
-        assert list(menu(client)) == ["销售台账", "合同台账", "报表导出"], role
-    # Families with no form built yet (visits) have no menu of dead links.
-    assert list(seen["admin"]) == ["客户台账", "销售台账", "合同台账", "报表导出"]
+        assert list(menu(client)) == ["销售台账", "报表导出"], role
+    # A family with no form built yet (contracts) has no menu of dead links.
+    assert list(seen["admin"]) == ["客户台账", "销售台账", "拜访台账", "报表导出"]
+    visit_forms = [
+        "表5-27 客户访问月计划表",
+        "表5-28 客户拜访周/日计划表",
+        "表5-29 客户拜访报告",
+        "表5-30 拜访日报",
+    ]
+    assert seen["sales1"]["拜访台账"] == [*visit_forms, "今日拜访", "新拜访报告"]
+    assert seen["manager1"]["拜访台账"] == [*visit_forms, "今日拜访", "新拜访报告", "拜访总览"]
+    assert "拜访台账" not in seen["assistant1"]
 
 
 def test_a_family_menu_appears_with_its_first_form(org, client):
     client.force_login(org.sales1)
-    with declared(product_form("5-27", "客户访问月计划表", family=Family.VISITS)):
-        assert menu(client)["拜访台账"] == ["表5-27 客户访问月计划表"]
+    assert "合同台账" not in menu(client)
+    with declared(product_form("5-17", "销售合同登记台账", family=Family.CONTRACTS)):
+        assert menu(client)["合同台账"] == ["表5-17 销售合同登记台账"]
 
 
 def test_menus_index_and_monthly_workbook_are_in_form_order(org, client):
@@ -90,9 +100,8 @@ def test_menus_index_and_monthly_workbook_are_in_form_order(org, client):
         book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
         cells = [v for row in book["目录"].iter_rows(values_only=True) for v in row]
         codes = [v for v in cells if isinstance(v, str) and v.startswith("表5-")]
-        # The contract registers (表5-17 … 5-25) follow the sales ones.
-        contract_registers = [f"5-{n}" for n in range(17, 26)]
-        assert codes == [f"表{code}" for code in [*in_order, *contract_registers]]
+        visits = ["表5-27", "表5-28", "表5-30"]  # the visit registers follow the sales ones
+        assert codes == [*(f"表{code}" for code in in_order), *visits]
 
 
 def test_every_family_declares_its_label_and_app(org):
@@ -185,7 +194,7 @@ def test_document_forms_join_menus_index_and_exports_in_form_order(org, client):
         page = client.get("/exports/")
         listed = [entry["register"].code for entry in page.context["registers"]]
         in_order = ["customers", "service", "customer", "5-2", "5-3", "5-7", "5-8", "5-11"]
-        assert listed == [*in_order, *(f"5-{n}" for n in range(14, 26))]
+        assert listed == [*in_order, "5-14", "5-27", "5-28", "5-29", "5-30"]
         html = page.content.decode()
         assert 'href="/forms/5-8/"' in html and "/forms/5-8/export.xlsx" not in html
         assert "每份单据的 PDF · Excel（在列表中下载）" in html  # 5-2 and the card

@@ -32,6 +32,8 @@ def pages(v):
     for schedule, seen in ((v.schedule1, SEES_1), (v.schedule3, SEES_3)):
         rows.append((f"/visits/schedules/{schedule.pk}/", seen, 404))
     rows.append((f"/visits/plans/{v.plan1.pk}/edit/", {"sales1"}, None))
+    rows.append((f"/visits/reports/{v.report1.pk}/edit/", {"sales1"}, None))
+    rows.append((f"/visits/daily/{v.daily1.day}/", PLANNERS, 403))
     rows.append((f"/visits/reports/new/?planned={v.line1.pk}", {"sales1"}, None))
     return rows
 
@@ -58,7 +60,9 @@ def test_sales1_never_sees_sales3_records(visits, login, org):
     for code in ("5-27", "5-28", "5-30"):
         html = rows_of(client, f"/registers/{code}/?period=&salesperson=")
         assert "一部" in html and "二部" not in html, code
-    assert "二部客户" not in rows_of(client, "/forms/5-29/")
+    month = visits.report1.visited_on.strftime("%Y-%m")
+    listed = rows_of(client, f"/forms/5-29/?period={month}")
+    assert "一部客户" in listed and "二部客户" not in listed
     # Filtering on sales3 by hand is no way in either.
     html = rows_of(
         client, f"/registers/5-30/?period={visits.daily3.day}&salesperson={org.sales3.pk}"
@@ -69,15 +73,19 @@ def test_sales1_never_sees_sales3_records(visits, login, org):
     xlsx = client.get(f"/registers/5-28/export.xlsx?schedule={visits.schedule3.pk}")
     from tests.formcheck import xlsx_text
 
-    assert xlsx.status_code == 200
-    assert "二部" not in xlsx_text(b"".join(xlsx.streaming_content))
+    # Another's schedule by number: no rows, and no names in the signatures either.
+    other = xlsx_text(b"".join(xlsx.streaming_content))
+    assert "二部" not in other and str(org.sales3) not in other
+    own = client.get(f"/registers/5-28/export.xlsx?schedule={visits.schedule1.pk}")
+    text = xlsx_text(b"".join(own.streaming_content))
+    assert "一部客户" in text and "二部" not in text
 
 
 def test_manager1_sees_department_one_only(visits, login, org):
     client = login(org.manager1)
     html = rows_of(client, f"/registers/5-30/?period={visits.daily1.day}")
     assert "一部整理报价" in html and "二部整理报价" not in html
-    reports = rows_of(client, "/forms/5-29/")
+    reports = rows_of(client, f"/forms/5-29/?period={visits.report1.visited_on:%Y-%m}")
     assert "一部客户" in reports and "二部客户" not in reports
     overview = rows_of(client, "/visits/overview/")
     assert str(org.sales3) not in overview

@@ -12,7 +12,7 @@ URLS = [
     "/registers/5-27/",
     "/registers/5-28/",
     "/registers/5-30/?period={day}",
-    "/forms/5-29/",
+    "/forms/5-29/?period={month}",
     "/visits/",
     "/visits/schedules/",
     "/visits/daily/{day}/",
@@ -41,9 +41,9 @@ def test_visit_lists_constant_queries(org, login, user, django_assert_max_num_qu
     day = timezone.localdate() - datetime.timedelta(days=1)
     client = login(getattr(org, user))
     grow(org, 10, day)
-    small = {u: queries_for(client, u.format(day=day)) for u in URLS}
+    small = {u: queries_for(client, u.format(day=day, month=f"{day:%Y-%m}")) for u in URLS}
     grow(org, 90, day)
     for template in URLS:
-        url = template.format(day=day)
+        url = template.format(day=day, month=f"{day:%Y-%m}")
         with django_assert_max_num_queries(small[template]):
             assert client.get(url).status_code == 200

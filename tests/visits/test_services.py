@@ -191,3 +191,25 @@ def test_plan_for_an_invisible_customer_is_refused(org):
         visit_plan_save(
             actor=org.sales1, year=2026, customer=CustomerFactory(owner=org.sales3), data={}
         )
+
+
+def test_visit_counts_follow_reports_and_their_corrections(org, visit_day):
+    from visits.selectors import visit_counts
+    from visits.services.reports import visit_report_update
+
+    customer = CustomerFactory(owner=org.sales1)
+    report = visit_report_create(actor=org.sales1, customer=customer, data=report_data(visit_day))
+    month = visit_day.month
+    assert visit_counts(org.manager1, year=visit_day.year)[(org.sales1.pk, month)]["actual"] == 1
+    assert (org.sales1.pk, month) not in visit_counts(org.manager2, year=visit_day.year)
+    earlier = visit_day.replace(day=1) - datetime.timedelta(days=1)
+    visit_report_update(
+        actor=org.sales1,
+        report=report,
+        data={"started_at": at(earlier, 9), "ended_at": at(earlier, 10)},
+        expected_version=report.version,
+    )
+    counts_now = visit_counts(org.sales1, year=earlier.year)
+    assert counts_now[(org.sales1.pk, earlier.month)]["actual"] == 1
+    if earlier.year == visit_day.year:
+        assert counts_now[(org.sales1.pk, month)]["actual"] == 0

@@ -85,3 +85,33 @@ def test_manager_signs_on_the_page(visits, login, org):
     assert visits.report1.signed_by == org.manager1
     # sales1 sees no form and cannot post one.
     assert login(org.sales1).post(url, {"manager_comment": "自签", "version": 2}).status_code == 403
+
+
+def test_visitor_edits_until_signed(visits, login, org):
+    url = f"/visits/reports/{visits.report1.pk}/edit/"
+    client = login(org.sales1)
+    assert client.get(url).status_code == 200
+    assert login(org.manager1).get(url).status_code == 403
+    assert login(org.sales3).get(url).status_code == 404
+    client = login(org.sales1)  # the same test client, logged in again
+    report = visits.report1
+    response = client.post(
+        url,
+        {
+            "purpose": "改过的目的",
+            "started_at": timezone.localtime(report.started_at).strftime("%Y-%m-%dT%H:%M"),
+            "ended_at": timezone.localtime(report.ended_at).strftime("%Y-%m-%dT%H:%M"),
+            "record": "改过的记录",
+            "version": report.version,
+        },
+    )
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.purpose == "改过的目的"
+    assert report.daily_line.purpose == "改过的目的"
+    from visits.services.reports import visit_report_sign
+
+    visit_report_sign(
+        actor=org.manager1, report=report, comment="好", expected_version=report.version
+    )
+    assert client.get(url).status_code == 403

@@ -33,6 +33,28 @@ class VisitCounter(models.Model):
         return f"{self.form} {self.year}: {self.last}"
 
 
+class VisitTally(models.Model):
+    """Visits per salesperson and month, kept by the report services (one row updated in
+    the report's transaction): the managers' view reads twelve rows per person instead of
+    counting a year of reports."""
+
+    salesperson = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    month = models.DateField()  # the first day of the month
+    visits = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["salesperson", "month"], name="visittally_one_per_month"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.salesperson_id} {self.month:%Y-%m}: {self.visits}"
+
+
 class VisitReport(models.Model):
     """One visit, reported by the visitor; the 销售主管 comments and signs it."""
 
@@ -96,7 +118,16 @@ class VisitReport(models.Model):
         verbose_name_plural = _("visit reports")
         indexes = [
             models.Index(fields=["visitor", "visited_on"], name="visitreport_visitor_day_idx"),
-            models.Index(fields=["customer", "visited_on"], name="visitreport_customer_day_idx"),
+            # 表5-27's 实际: one salesperson's reports to one customer in a month.
+            models.Index(
+                fields=["customer", "visitor", "visited_on"], name="visitreport_customer_day_idx"
+            ),
+            # 待我处理: the recent reports still waiting for the 销售主管's signature.
+            models.Index(
+                fields=["visitor", "visited_on"],
+                condition=Q(signed_at__isnull=True),
+                name="visitreport_unsigned_idx",
+            ),
             models.Index(fields=["-started_at", "-id"], name="visitreport_recent_idx"),
         ]
         constraints = [
@@ -153,6 +184,12 @@ class FollowUp(models.Model):
                 fields=["owner", "due_on"],
                 condition=Q(done_on__isnull=True),
                 name="followup_open_idx",
+            ),
+            # Overdue follow-ups, oldest first, for whoever may see several people's.
+            models.Index(
+                fields=["due_on", "id"],
+                condition=Q(done_on__isnull=True),
+                name="followup_open_due_idx",
             ),
         ]
         constraints = [

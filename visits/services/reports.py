@@ -15,6 +15,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -26,7 +27,7 @@ from ledger.services.customers import (
     contact_create,
     customer_event_record_from_source,
 )
-from visits.models import DailyLine, FollowUp, PlannedVisit, VisitReport
+from visits.models import DailyLine, FollowUp, PlannedVisit, VisitReport, VisitTally
 from visits.rules import may_edit_report, may_plan_visits, may_sign_report
 from visits.selectors import reportable_customers
 from visits.services.common import next_number, refuse
@@ -83,6 +84,15 @@ def _validate_times(started_at: datetime.datetime, ended_at: datetime.datetime) 
         errors["ended_at"] = _("The visit ends in the future: report it once it has taken place.")
     if errors:
         raise ValidationError(errors)
+
+
+def _tally(report: VisitReport, step: int) -> None:
+    """Count the report in (step 1) or out of (step -1) its visitor's month."""
+    month = report.visited_on.replace(day=1)
+    tally, _created = VisitTally.objects.get_or_create(
+        salesperson_id=report.visitor_id, month=month
+    )
+    VisitTally.objects.filter(pk=tally.pk).update(visits=F("visits") + step)
 
 
 def _visit_title(report: VisitReport) -> str:
@@ -170,6 +180,7 @@ def visit_report_create(
     report.full_clean(exclude=CHECKED_RELATIONS)
     report._history_user = actor
     report.save()
+    _tally(report, 1)
     _sync_daily_line(report, created=True)
     customer_event_record_from_source(
         source=report,
@@ -224,6 +235,7 @@ def visit_report_update(
     locked = lock_version(report, expected_version)
     if not may_edit_report(actor, locked):
         raise refuse(_("A signed report can no longer be changed."))
+    counted_month = locked.visited_on.replace(day=1)
     for field in REPORT_FIELDS:
         if field in data:
             setattr(locked, field, _value(field, data[field]))
@@ -235,6 +247,9 @@ def visit_report_update(
     locked.full_clean(exclude=CHECKED_RELATIONS)
     locked._history_user = actor
     locked.save()
+    if locked.visited_on.replace(day=1) != counted_month:
+        _tally(VisitReport(visitor_id=locked.visitor_id, visited_on=counted_month), -1)
+        _tally(locked, 1)
     _sync_daily_line(locked, created=False)
     return locked
 
