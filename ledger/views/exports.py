@@ -20,6 +20,7 @@ from django.views import View
 from django.views.decorators.http import require_GET, require_POST
 
 from ledger import submissions
+from ledger.engine import site
 from ledger.exports.runner import exports_storage
 from ledger.exports.selectors import (
     export_jobs_visible_to,
@@ -30,6 +31,8 @@ from ledger.exports.selectors import (
 )
 from ledger.exports.services import export_job_cancel, export_job_retry, month_close
 from ledger.forms import MonthForm
+from ledger.models import AccessKind, ExportKind
+from ledger.supervision.services import access_record
 from ledger.views.registers import per_page
 
 CONTENT_TYPES = {
@@ -95,8 +98,20 @@ def stored_file(job, filename: str | None = None) -> FileResponse:
 
 @require_GET
 def export_job_download(request, pk: int):
+    """A finished job's file, to whom asked for it (and admins); each download is a row of
+    the access log, as an immediate export is (the job's filters and rows)."""
     job = get_export_job_for(request.user, pk)
-    return stored_file(job)
+    response = stored_file(job)
+    register = site.get(job.register_code) if job.register_code else None
+    if register is None or register.carries_customer_data:
+        access_record(
+            request=request,
+            kind=AccessKind.PRINT if job.kind == ExportKind.REGISTER_PDF else AccessKind.EXPORT,
+            target=job.register_code or "monthly",
+            filters=job.params,
+            row_count=job.rows_done,
+        )
+    return response
 
 
 def _job_action(request, pk: int, action, done_message: str):

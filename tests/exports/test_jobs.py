@@ -382,3 +382,31 @@ def test_only_admins_close_a_month(org):
 
     with pytest.raises(PermissionDenied):
         month_close(month="2026-11", actor=org.gm)
+
+
+def test_downloading_a_jobs_file_is_in_the_access_log(
+    login, org, settings, django_capture_on_commit_callbacks
+):
+    from ledger.models import AccessKind, AccessLog
+
+    settings.LEDGER_EXPORT_JOB_ROWS = 2
+    CustomerFactory.create_batch(3, owner=org.sales1)
+    client = login(org.sales1)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = job_of(client.get("/registers/customers/export.xlsx?scope=personal"))
+    assert AccessLog.objects.count() == 0  # nothing has left the server yet
+    assert client.get(f"/exports/jobs/{job.pk}/download/").status_code == 200
+    (entry,) = AccessLog.objects.all()
+    assert (entry.user, entry.kind, entry.target, entry.filters, entry.row_count) == (
+        org.sales1,
+        AccessKind.EXPORT,
+        "customers",
+        "scope=personal",
+        3,
+    )
+    # Master data without customers (表5-7) is not logged, as its immediate export is not.
+    ProductFactory.create_batch(3)
+    with django_capture_on_commit_callbacks(execute=True):
+        products = job_of(login(org.admin).get("/registers/5-7/export.xlsx"))
+    assert login(org.admin).get(f"/exports/jobs/{products.pk}/download/").status_code == 200
+    assert AccessLog.objects.count() == 1
