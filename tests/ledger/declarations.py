@@ -64,3 +64,17 @@ def product_form(code: str, title: str, family=Family.SALES) -> type[Register]:
             "base_queryset": lambda self, context: Product.objects.all(),
         },
     )
+
+
+@contextlib.contextmanager
+def withdrawn(*codes):
+    """The site without these real declarations (as before their forms were built)."""
+    saved = dict(site._registry)
+    try:
+        for code in codes:
+            assert code in site, f"{code} is not declared"
+            site.unregister(code)
+        yield site
+    finally:
+        site._registry.clear()
+        site._registry.update(saved)

@@ -147,8 +147,31 @@ def test_monthly_workbook_has_one_sheet_per_register(login, admin_user, db):
     response = login(admin_user).get("/registers/monthly.xlsx?month=2026-11")
     assert response.status_code == 200
     _data, wb = _xlsx(response)
-    # The registry's sheets first, then the families' forms in 表 order.
-    assert wb.sheetnames[:4] == ["目录", "客户台账", "客户服务台账", "表5-7 产品记录表"]
+    # The registry's sheets first, then the families' registers in 表 order (documents,
+    # such as 表5-2, 5-8, 5-14 or 5-29, have no sheet; "/" cannot be in a sheet name).
+    assert wb.sheetnames == [
+        "目录",
+        "客户台账",
+        "客户服务台账",
+        "表5-3 月份销售计划",
+        "表5-6 产品销售记录台账",
+        "表5-7 产品记录表",
+        "表5-11 月份销售实绩统计表",
+        "表5-12 年度产品销售台账",
+        "表5-13 企业销售记录",
+        "表5-17 销售合同登记台账",
+        "表5-18 订货合同登记台账",
+        "表5-19 合同管理台账",
+        "表5-20 合同评审登记台账",
+        "表5-21 销售合同统计台账",
+        "表5-22 销售合同检查台账",
+        "表5-23 合同文本领用登记台账",
+        "表5-24 《授权委托书》使用登记台账",
+        "表5-25 销售合同归档汇总登记台账",
+        "表5-27 客户访问月计划表",
+        "表5-28 客户拜访周 日计划表",
+        "表5-30 拜访日报",
+    ]
     service = [c.value for row in wb["客户服务台账"].iter_rows() for c in row]
     assert "本月投诉" in service and "上月投诉" not in service
     # The customer sheet is the full 个人台账, not the shared columns only.
