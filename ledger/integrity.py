@@ -35,7 +35,6 @@ from simple_history.models import HistoricalChanges
 from simple_history.signals import post_create_historical_m2m_records, post_create_historical_record
 
 from ledger.models.integrity import GENESIS, HistoryChain, HistoryFieldSet, HistorySeal
-from ledger.models.workflow import StatusChange
 
 CHUNK = 2000
 
@@ -43,10 +42,16 @@ CHUNK = 2000
 # --- Sources ----------------------------------------------------------------------------
 
 
+def _status_change() -> type[models.Model]:
+    """The workflow trail's model, looked up (``ledger.models.workflow`` seals through this
+    module, so it cannot be imported here)."""
+    return apps.get_model("ledger", "StatusChange")
+
+
 def is_source(model: type[models.Model]) -> bool:
     """A model whose rows are sealed: a simple-history model, or the workflow trail."""
     return (issubclass(model, HistoricalChanges) and not model._meta.abstract) or (
-        model is StatusChange
+        model is _status_change()
     )
 
 
@@ -226,7 +231,7 @@ def _on_m2m_history_rows(sender, created_rows, **kwargs):
 
 def _on_status_change(sender, instance, created, raw=False, using=None, **kwargs):
     if created and not raw:
-        seal_rows(StatusChange, [instance.pk], using=using, fresh=True)
+        seal_rows(_status_change(), [instance.pk], using=using, fresh=True)
 
 
 _bulk_history_create = HistoryManager.bulk_history_create
@@ -252,7 +257,9 @@ def connect() -> None:
     post_create_historical_m2m_records.connect(
         _on_m2m_history_rows, dispatch_uid="ledger.integrity.m2m"
     )
-    post_save.connect(_on_status_change, sender=StatusChange, dispatch_uid="ledger.integrity.sc")
+    post_save.connect(
+        _on_status_change, sender="ledger.StatusChange", dispatch_uid="ledger.integrity.sc"
+    )
     HistoryManager.bulk_history_create = _sealed_bulk_history_create
 
 

@@ -13,7 +13,7 @@ from django.http import QueryDict
 from django.urls import reverse
 
 from ledger.engine.columns import Column, Kind
-from ledger.engine.periods import Period, PeriodKind, parse_period
+from ledger.engine.periods import Period, PeriodKind, parse_month, parse_period
 from ledger.engine.shapes import RowGroup
 from ledger.engine.signatures import REVIEW_LABELS
 
@@ -249,8 +249,6 @@ class Register(Access):
         it: the register's period (``2026-11``, ``2026``), else for a register placed in
         months the month asked for (``?month=``, the monthly workbook's month), else
         ``""`` (master data: the register as it stands)."""
-        from ledger.engine.query import parse_month
-
         if self.period != PeriodKind.NONE:
             period = context.period or parse_period(self.period, context.params.get("period"))
             return period.value if period else ""

@@ -185,3 +185,19 @@ def resolve_field(model: type[models.Model], path: str) -> models.Field:
         if field.is_relation:
             current = field.related_model
     return field
+
+
+MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+
+
+def parse_month(value: str | None) -> tuple[datetime.date, datetime.date] | None:
+    """``"2026-11"`` → (first day of the month, first day of the next); None if invalid."""
+    match = MONTH_RE.match(value or "")
+    if not match:
+        return None
+    year, month = int(match[1]), int(match[2])
+    if not 1900 <= year <= 9999:
+        return None
+    first = datetime.date(year, month, 1)
+    following = datetime.date(year + month // 12, month % 12 + 1, 1)
+    return first, following

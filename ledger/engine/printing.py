@@ -8,7 +8,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from ledger.engine.columns import Column, Kind, header_grid
-from ledger.engine.progress import Progress
+from ledger.engine.progress import Progress, counted
 from ledger.engine.query import RegisterQuery
 from ledger.engine.shapes import coverage_line, header_texts, printed_rows
 from ledger.engine.signatures import footer_values
@@ -25,7 +25,7 @@ def register_print_context(
     widths = [round(100 * c.display_width / total_width, 2) for c in columns]
     classes = {c.key: cell_class(c) for c in columns}
     group = query.row_group
-    entities = list(query.iter_rows())
+    entities = list(counted(query.iter_rows(), progress))
     if group is None:
         rows = [
             [(clip_for_print(col.text(row)), classes[col.key], 1) for col in columns]

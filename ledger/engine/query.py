@@ -6,8 +6,6 @@ through ``run_query``, so they cannot disagree about which rows a user may see.
 
 from __future__ import annotations
 
-import datetime
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -18,31 +16,17 @@ from django.utils.functional import cached_property
 
 from ledger.engine.base import Register, RegisterContext
 from ledger.engine.columns import Column
-from ledger.engine.periods import (
+from ledger.engine.periods import (  # parse_month: the query string's month, also for callers here
     INPUT_TYPES,
     Period,
     PeriodKind,
     default_period,
+    parse_month,
     parse_period,
     period_for_month,
     range_lookups,
 )
 from ledger.engine.shapes import RowGroup, expanded_fields
-
-MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
-
-
-def parse_month(value: str | None) -> tuple[datetime.date, datetime.date] | None:
-    """``"2026-11"`` → (first day of the month, first day of the next); None if invalid."""
-    match = MONTH_RE.match(value or "")
-    if not match:
-        return None
-    year, month = int(match[1]), int(match[2])
-    if not 1900 <= year <= 9999:
-        return None
-    first = datetime.date(year, month, 1)
-    following = datetime.date(year + month // 12, month % 12 + 1, 1)
-    return first, following
 
 
 def month_filter(model: type[models.Model], field_path: str, month: str) -> dict[str, Any]:

@@ -6,18 +6,13 @@ lock. Jobs are handed to the worker after the transaction commits.
 
 from __future__ import annotations
 
-import datetime
 import logging
-import time
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ledger.exports.runner import expired_jobs, exports_storage
 from ledger.exports.selectors import may_close_month
 from ledger.models import ExportJob, ExportKind, ExportStatus, MonthClose
 from ledger.models.exports import ACTIVE_STATUSES
@@ -147,41 +142,3 @@ def month_close(*, month: str, actor) -> MonthClose:
         close.save()
         _enqueue(job)
     return close
-
-
-def delete_expired_exports(*, now: datetime.datetime | None = None) -> int:
-    """Delete the stored files of exports past their keeping time (the jobs stay, marked
-    expired, for as long again), jobs that failed or were cancelled that long ago, and
-    workers' temporary files left by a stopped worker. Returns the number of files
-    deleted. Closed months' workbooks never expire."""
-    now = now or timezone.now()
-    storage = exports_storage()
-    deleted = 0
-    for job in expired_jobs(now).only("pk", "file_name"):
-        try:
-            storage.delete(job.file_name)
-        except OSError:
-            logger.warning("could not delete export file %s", job.file_name)
-            continue
-        ExportJob.objects.filter(pk=job.pk, status=ExportStatus.DONE).update(
-            status=ExportStatus.EXPIRED, file_name=""
-        )
-        deleted += 1
-    keep = datetime.timedelta(days=settings.LEDGER_EXPORT_KEEP_DAYS)
-    # The jobs themselves stay listed as long again, then go.
-    old = now - keep
-    ExportJob.objects.filter(
-        Q(status__in=(ExportStatus.FAILED, ExportStatus.CANCELLED), finished_at__lt=old)
-        | Q(status=ExportStatus.EXPIRED, expires_at__lt=old),
-        month_close__isnull=True,
-    ).delete()
-    folder = settings.LEDGER_EXPORT_TMP_DIR
-    if folder.exists():
-        day_ago = time.time() - 86400
-        for part in folder.glob("job-*.part"):
-            try:
-                if part.stat().st_mtime < day_ago:
-                    part.unlink()
-            except OSError:
-                continue
-    return deleted

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from ledger.exports.runner import run_export_job
+from ledger.exports.runner import delete_expired_exports, run_export_job
 
 QUEUE = "exports"
 
@@ -14,7 +14,6 @@ def run_export(job_id: int) -> str:
     """Make one export job's file (see ``ledger.exports.runner``)."""
     status = run_export_job(job_id)
     # Old files go as new ones are made: no separate scheduler is needed.
-    from ledger.exports.services import delete_expired_exports
 
     delete_expired_exports()
     return str(status)
@@ -23,6 +22,5 @@ def run_export(job_id: int) -> str:
 @task(queue_name=QUEUE)
 def cleanup_exports() -> int:
     """Delete the files of exports past their keeping time."""
-    from ledger.exports.services import delete_expired_exports
 
     return delete_expired_exports()

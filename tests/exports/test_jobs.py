@@ -11,9 +11,13 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from ledger.engine import Face, site
-from ledger.exports.runner import exports_storage, run_export_job, temp_path
-from ledger.exports.services import (
+from ledger.exports.runner import (
     delete_expired_exports,
+    exports_storage,
+    run_export_job,
+    temp_path,
+)
+from ledger.exports.services import (
     export_job_cancel,
     export_job_start,
     month_close,

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from ledger.exports.services import delete_expired_exports
+from ledger.exports.runner import delete_expired_exports
 
 
 class Command(BaseCommand):
