@@ -113,7 +113,13 @@ def generate(customers: int, orders: int) -> None:
             "WHERE table_name = 'ledger_customer' ORDER BY ordinal_position"
         )
         columns = [c for (c,) in cursor.fetchall()]
+        cursor.execute(
+            "SELECT column_name FROM information_schema.columns "
+            "WHERE table_name = 'ledger_customer' AND is_nullable = 'YES'"
+        )
+        nullable = {c for (c,) in cursor.fetchall()}
         defaults = {
+            **dict.fromkeys(nullable, "\\N"),  # every optional column NULL unless set
             "category": "regular",
             "version": "1",
             "created_at": now,
