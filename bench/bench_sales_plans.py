@@ -226,7 +226,7 @@ def generate(customers: int, orders: int) -> None:
                     )
                 )
                 for line in lines[part::parts]:
-                    lid, _pos, _product, quantity, unit_price, amount = line
+                    lid, _pos, product, quantity, unit_price, amount = line
                     paid = min(left, amount)
                     left -= paid
                     shipline_rows.append(
@@ -243,6 +243,9 @@ def generate(customers: int, orders: int) -> None:
                             str(shipment_id),
                             str(owner),
                             shipped_on.isoformat(),
+                            str(pk),
+                            str(customer),
+                            str(product),
                         )
                     )
                     shipline_id += 1
@@ -312,6 +315,9 @@ def generate(customers: int, orders: int) -> None:
                 "shipment_id",
                 "owner_id",
                 "shipped_on",
+                "order_id",
+                "customer_id",
+                "product_id",
             ],
             shipline_rows,
         )

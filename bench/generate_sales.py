@@ -80,6 +80,7 @@ SHIPMENT_COLUMNS = [
 SHIP_LINE_COLUMNS = [
     "id", "shipment_id", "order_line_id", "quantity", "production_date", "batch_number",
     "certificate_number", "amount", "cost", "paid_amount", "owner_id", "shipped_on",
+    "order_id", "customer_id", "product_id",
 ]  # fmt: skip
 RECEIPT_COLUMNS = [
     "id", "order_id", "received_on", "amount", "method", "remarks", "created_by_id",
@@ -260,7 +261,8 @@ def main(argv=None) -> int:
                             f"{slid}\t{sid}\t{lid}\t{part}\t"
                             f"{shipped_on - datetime.timedelta(days=7)}\t"
                             f"PH{shipped_on:%y%m%d}{oid % 100:02d}\tJY{oid:08d}\t"
-                            f"{value}\t{cost}\t{line_paid}\t{owner_id}\t{shipped_on}\n"
+                            f"{value}\t{cost}\t{line_paid}\t{owner_id}\t{shipped_on}\t"
+                            f"{oid}\t{customer_id}\t{pid}\n"
                         )
                 orders.append(
                     f"{oid}\tDD-{year}-{seq:04d}\t{year}\t{seq}\t{customer_id}\t{owner_id}\t"

@@ -63,6 +63,11 @@ class Column:
     # columns: a count then sits under its month, where a reader — and a label check —
     # looks for it); "" keeps the kind's alignment (numbers right).
     align: str = ""
+    # The 合计 of the column computed from the other columns' totals (by key) rather than
+    # summed row by row: 欠款 = 金额 − 已付货款 totals Σ金额 − Σ已付货款, without the
+    # database computing the difference on every row first. None (a plain sum) when any
+    # total it reads is None (no rows).
+    total: Callable[[Mapping[str, Any]], Any] | None = dataclass_field(default=None, compare=False)
 
     def __post_init__(self):
         if self.expr is not None:
@@ -137,6 +142,17 @@ class Column:
     def text(self, row: Mapping[str, Any]) -> str:
         """The cell as a person reads it on screen and on paper."""
         return format_value(self.typed(row), self.kind)
+
+
+def total_difference(minuend: str, subtrahend: str) -> Callable[[Mapping[str, Any]], Any]:
+    """A ``Column.total``: the total of ``minuend`` less that of ``subtrahend`` (column
+    keys); None when either is None (no rows)."""
+
+    def total(totals: Mapping[str, Any]) -> Any:
+        a, b = totals.get(minuend), totals.get(subtrahend)
+        return None if a is None or b is None else a - b
+
+    return total
 
 
 def label_width(label: str) -> float:

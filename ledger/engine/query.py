@@ -6,12 +6,13 @@ through ``run_query``, so they cannot disagree about which rows a user may see.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from django.db.models import QuerySet, Sum
+from django.db.models import Count, QuerySet, Sum
 from django.utils.functional import cached_property
 
 from ledger.engine.base import Register, RegisterContext
@@ -69,6 +70,16 @@ class RegisterQuery:
     count_queryset: QuerySet | None = None
     # Filtered and annotated, unordered: what the 合计 row sums.
     totals_queryset: QuerySet | None = None
+    # The totals read the counted rows themselves (no annotation needed): one query
+    # then gives the count and the 合计 row.
+    count_with_totals: bool = False
+    # The same rows' keys in the same order, without the joins of the displayed columns:
+    # a deep page finds its keys here first (``page_rows``). None where the order needs
+    # an annotation.
+    keys_queryset: QuerySet | None = None
+    # The rows of given keys, shaped as ``queryset`` (annotated, ordered, as dicts) but
+    # without its filters: the keys were found through them.
+    rows_of_keys: Callable[[QuerySet], QuerySet] | None = None
 
     @property
     def filters_valid(self) -> bool:
@@ -86,21 +97,58 @@ class RegisterQuery:
 
     def count(self) -> int:
         """The number of entities (groups of an aggregate report; never printed rows)."""
+        if self.count_with_totals and self.filters_valid and self._aggregate is not None:
+            return self._aggregate["_count"]
         return (self.count_queryset if self.count_queryset is not None else self.queryset).count()
+
+    def page_rows(self, bottom: int, top: int) -> QuerySet:
+        """The rows ``bottom`` to ``top`` (0-based, top excluded), in order.
+
+        The page's keys are found on the register's own table first, without the joins
+        of the displayed columns, then only those rows are joined: a deep page
+        (``OFFSET 20000``) skips its rows in one index, and a page sorted on a column does
+        not join every row before sorting them.
+        """
+        if self.keys_queryset is None or self.rows_of_keys is None:
+            return self.queryset[bottom:top]
+        # Only the keys' query filters: repeated on the outer query, the filters (a search's
+        # subqueries) could lead the planner to scan every row again.
+        return self.rows_of_keys(self.keys_queryset[bottom:top])
+
+    @cached_property
+    def _total_keys(self) -> list[str]:
+        return [k for k in self.register.totals if k in {c.key for c in self.columns}]
+
+    @cached_property
+    def _aggregate(self) -> dict[str, Any] | None:
+        """One query: the sum of every summed total column (and the row count where the
+        totals read the counted rows). Totals computed from others (``Column.total``) are
+        not summed here."""
+        keys = self._total_keys
+        if not keys or self.totals_queryset is None:
+            return None
+        by_key = {c.key: c for c in self.columns}
+        sums = {f"_total_{k}": Sum(by_key[k].field) for k in keys if by_key[k].total is None}
+        if self.count_with_totals:
+            sums["_count"] = Count("*")
+        return self.totals_queryset.aggregate(**sums)
 
     @cached_property
     def totals(self) -> dict[str, Any] | None:
         """The 合计 row: {column key: sum over every filtered row}, in one query; None when
         the register declares no totals."""
-        keys = [k for k in self.register.totals if k in {c.key for c in self.columns}]
+        keys = self._total_keys
         if not keys or self.totals_queryset is None:
             return None
         if not self.filters_valid:
             return dict.fromkeys(keys)
         by_key = {c.key: c for c in self.columns}
-        sums = {f"_total_{k}": Sum(by_key[k].field) for k in keys}
-        result = self.totals_queryset.aggregate(**sums)
-        return {k: result[f"_total_{k}"] for k in keys}
+        result = self._aggregate
+        sums = {k: result[f"_total_{k}"] for k in keys if by_key[k].total is None}
+        for k in keys:
+            if by_key[k].total is not None:
+                sums[k] = by_key[k].total(sums)
+        return {k: sums[k] for k in keys}
 
     def period_nav(self) -> dict[str, Any] | None:
         """The list's period picker: the period, its input type and the query strings of
@@ -175,12 +223,20 @@ def run_query(register: Register, context: RegisterContext) -> RegisterQuery:
             **month_filter(register.model, register.month_field, context.month)
         )
     count_queryset = queryset.order_by()
+    unannotated = queryset
     queryset = register.annotate(queryset, context)
     if grouped:
         # One row per group: the database groups and computes every figure.
         queryset = _annotate_in_order(queryset.values(*register.group_by), exprs)
         count_queryset = queryset.order_by()
     totals_queryset = queryset.order_by() if register.totals else None
+    count_with_totals = False
+    if totals_queryset is not None and not grouped:
+        summed = [c for c in declared if c.key in register.totals and c.total is None]
+        if all(_reads(count_queryset, c.field) for c in summed):
+            # The totals need no annotation: sum the counted rows, and count them in the
+            # same query.
+            totals_queryset, count_with_totals = count_queryset, True
     # Choice labels are lazy translations: resolve them once, not once per cell.
     columns = [
         replace(c, choices={k: str(v) for k, v in c.choices.items()}) if c.choices else c
@@ -203,6 +259,15 @@ def run_query(register: Register, context: RegisterContext) -> RegisterQuery:
         if name not in values:
             values.append(name)
     queryset = queryset.order_by(*ordering).values(*values)
+    keys_queryset = rows_of_keys = None
+    if not grouped and all(_reads(unannotated, f.lstrip("-")) for f in ordering):
+        keys_queryset = unannotated.order_by(*ordering).values("pk")
+
+        def rows_of_keys(keys: QuerySet) -> QuerySet:
+            rows = register.model._base_manager.filter(pk__in=keys)
+            rows = register.annotate(_annotate_in_order(rows, exprs), context)
+            return rows.order_by(*ordering).values(*values)
+
     return RegisterQuery(
         register,
         context,
@@ -212,7 +277,23 @@ def run_query(register: Register, context: RegisterContext) -> RegisterQuery:
         sort_keys,
         count_queryset,
         totals_queryset,
+        count_with_totals,
+        keys_queryset,
+        rows_of_keys,
     )
+
+
+def _reads(queryset: QuerySet, path: str) -> bool:
+    """Whether ``path`` (a field, a relation path or an annotation) resolves on
+    ``queryset`` as it stands, i.e. before ``Register.annotate`` added its names."""
+    first = path.split("__", 1)[0]
+    if first == "pk" or first in queryset.query.annotations:
+        return True
+    try:
+        queryset.model._meta.get_field(first)
+    except FieldDoesNotExist:
+        return False
+    return True
 
 
 def _annotate_in_order(queryset: QuerySet, exprs: dict[str, Any]) -> QuerySet:

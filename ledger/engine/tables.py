@@ -26,10 +26,14 @@ class RegisterColumn(tables.Column):
         )
 
     def render(self, value, record, table, bound_row):
+        return self.cell(record, table, bound_row.row_counter)
+
+    def cell(self, record, table, counter: int):
+        """The cell of ``record``, the ``counter``-th row (0-based) of the page."""
         col = self.column
         if col.kind == Kind.SEQ:
             start = table.page.start_index() if getattr(table, "page", None) else 1
-            return start + bound_row.row_counter
+            return start + counter
         text = col.text(record)
         if col.link:
             url = self.register.row_url(record, table.query.context)
@@ -98,6 +102,23 @@ class RegisterTable(tables.Table):
                     text = bound.get_cell(col.key) if cell.rowspan > 1 else col.text(cell.row)
                     row.append({"text": text, "kind": str(col.kind), "rowspan": cell.rowspan})
                 out.append(row)
+        return out
+
+    @property
+    def plain_rows(self) -> list[list[dict]]:
+        """The page's rows of a plain register (one printed row per record): each cell's
+        kind and content, rendered by the columns' ``cell`` directly (the page shows a few
+        hundred cells; django-tables2's per-cell machinery costs more than the query)."""
+        rows = self.paginated_rows
+        columns = [self.columns[c.key].column for c in self.query.columns]
+        out = []
+        for counter, record in enumerate(getattr(rows, "data", rows)):
+            out.append(
+                [
+                    {"kind": column.column.kind, "text": column.cell(record, self, counter)}
+                    for column in columns
+                ]
+            )
         return out
 
     @property

@@ -74,7 +74,7 @@ class FilesColumn(RegisterColumn):
         self.may_print = document.allows(Face.PRINT, user)
         self.may_export = document.exports_excel and document.allows(Face.EXPORT, user)
 
-    def render(self, value, record, table, bound_row):
+    def cell(self, record, table, counter):
         pk = record["pk"]
         links = []
         if self.may_print:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 from django_tables2 import RequestConfig, SingleTableMixin
+from django_tables2.rows import BoundRows
 
 from ledger.catalog import paper_forms
 from ledger.engine import Face, site
@@ -105,6 +106,18 @@ def counting_paginator(query: RegisterQuery) -> type[Paginator]:
         @cached_property
         def count(self) -> int:
             return query.count()
+
+        def page(self, number):
+            """Django's page, its rows read through ``RegisterQuery.page_rows`` (a deep page
+            looks its keys up on the register's own table first)."""
+            number = self.validate_number(number)
+            bottom = (number - 1) * self.per_page
+            top = bottom + self.per_page
+            if top + self.orphans >= self.count:
+                top = self.count
+            rows = self.object_list  # django-tables2's rows over query.queryset
+            page_rows = BoundRows(query.page_rows(bottom, top), rows.table, rows.pinned_data)
+            return self._get_page(page_rows, number, self)
 
     return RegisterPaginator
 

@@ -17,7 +17,6 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     OuterRef,
-    Q,
     Subquery,
     Sum,
     Value,
@@ -29,6 +28,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from ledger.engine import Column, Family, HeaderField, Kind, Register, site
+from ledger.engine.columns import total_difference
 from ledger.engine.filters import RegisterFilterSet
 from ledger.engine.periods import PeriodKind
 from sales.models import (
@@ -39,6 +39,7 @@ from sales.models import (
     SalesExpense,
     ShipmentLine,
 )
+from sales.search import search_shipment_lines
 from sales.selectors import (
     can_create_order,
     can_manage_costs,
@@ -94,15 +95,7 @@ class ShipmentLineFilter(RegisterFilterSet):
         fields = ["q", "shipped_from", "shipped_to"]
 
     def search(self, queryset, name, value):
-        value = (value or "").strip()[:60]
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(shipment__order__customer__name__icontains=value)
-            | Q(order_line__product__name__icontains=value)
-            | Q(batch_number__icontains=value)
-            | Q(shipment__order__number__icontains=value)
-        )
+        return search_shipment_lines(queryset, value)
 
 
 class ShipmentLineRegister(Register):
@@ -204,6 +197,7 @@ class YearlySalesLedger(ShipmentLineRegister):
             expr=money(F("amount") - F("paid_amount")),
             kind=Kind.MONEY,
             width=12,
+            total=total_difference("amount", "paid_amount"),
         ),
         Column("发票", "shipment__order__invoice_numbers", width=12),
         Column("业务员", "salesperson", width=8, order_by="owner__username"),

@@ -450,6 +450,10 @@ def shipment_record(
                 certificate_number=item.certificate_number or "",
                 owner_id=locked.owner_id,
                 shipped_on=shipped_on,
+                # Copied for the registers' search (see ShipmentLine.order).
+                order_id=locked.pk,
+                customer_id=locked.customer_id,
+                product_id=line.product_id,
             )
             try:
                 ship_line.full_clean(exclude=["shipment"])
