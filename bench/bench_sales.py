@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -179,6 +180,49 @@ def run_child(kind: str, out: Path, year: str) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+def pdf_pages(body: bytes) -> int | None:
+    """The page count (poppler's pdfinfo), or None where it is not installed."""
+    import tempfile
+
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+        handle.write(body)
+        handle.flush()
+        try:
+            info = subprocess.run(
+                ["pdfinfo", handle.name], capture_output=True, text=True, check=True
+            ).stdout
+        except (OSError, subprocess.CalledProcessError):
+            return None
+    match = re.search(r"^Pages:\s+(\d+)", info, re.MULTILINE)
+    return int(match[1]) if match else None
+
+
+def timed_pdf(client, url: str, runs: int) -> dict:
+    client.get(url)
+    times, cpu, pages = [], [], 0
+    for _ in range(runs):
+        c0, t0 = time.process_time(), time.perf_counter()
+        response = client.get(url)
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        times.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
+        assert response.status_code == 200 and body.startswith(b"%PDF"), url
+    pages = pdf_pages(body)
+    return {**common.summary(times), "cpu_median": common.summary(cpu)["median"], "pages": pages}
+
+
+def bench_statistics_pdf(runs: int) -> dict:
+    """表5-10 (订货统计表) of the customer with the most orders: its latest 200 order lines
+    and the month prices, landscape, 18 columns."""
+    from django.db.models import Count
+
+    from ledger.models import Customer
+
+    customer = Customer.objects.annotate(n=Count("orders")).order_by("-n", "pk").first()
+    client = common.logged_in_client("admin")
+    return timed_pdf(client, f"/forms/5-10/{customer.pk}.pdf", runs)
+
+
 def bench_pdf(runs: int) -> dict:
     from django.db.models import Count
 
@@ -298,6 +342,12 @@ def main(argv=None) -> int:
         print(
             f"20-line 表5-8 PDF: median {pdf['median']:.3f} s, p95 {pdf['p95']:.3f} s "
             f"(app CPU median {pdf['cpu_median']:.3f} s)"
+        )
+        stats = bench_statistics_pdf(max(3, runs // 4))
+        pdf["statistics_5_10"] = stats
+        print(
+            f"表5-10 PDF ({stats['pages']} pages): median {stats['median']:.3f} s, "
+            f"p95 {stats['p95']:.3f} s (app CPU median {stats['cpu_median']:.3f} s)"
         )
     print(f"Load average at the end: {load_average()}")
     (out / "bench_sales.json").write_text(

@@ -21,6 +21,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ledger.engine.columns import Column, Kind, header_grid
@@ -250,11 +251,24 @@ class SheetWriter:
             value = value / 100
         return self._cell(value, fmt=self._formats[i], alignment=NUMBER_ALIGN)
 
+    def _row_cell(self, i: int) -> Cell:
+        """Column ``i``'s styled cell for ``_rows``: its number format and alignment."""
+        cell = WriteOnlyCell(self.ws)
+        cell.number_format = self._formats[i]
+        cell.alignment = NUMBER_ALIGN
+        return cell
+
     def _rows(self) -> int:
         if self.query.row_group is not None:
             return self._grouped_rows()
         columns = list(enumerate(self.columns))
-        formats, ws, number = self._formats, self.ws, self._number
+        ws, percent = self.ws, self._percent
+        # One styled cell per formatted column, its format and alignment set once and its
+        # value replaced on every row: a write-only sheet writes a row out as it is
+        # appended, so the cell is free again for the next row. (Styling a new cell per
+        # value registered the same style objects again and again; with StreamedSheet, a
+        # sheet of numbers costs about what openpyxl writing the plain values costs.)
+        styled = {i: self._row_cell(i) for i in self._formats}
         written = 0
         for row in counted(self.query.iter_rows(), self.progress):
             out = []
@@ -269,8 +283,12 @@ class SheetWriter:
                         or value.startswith(FORMULA_PREFIXES)
                     ):
                         value = text_cell(ws, value)
-                elif value is not None and i in formats:
-                    value = number(i, value)
+                elif value is not None and i in styled:
+                    cell = styled[i]
+                    if i in percent and isinstance(value, Decimal | int | float):
+                        value = value / 100
+                    cell.value = _safe_value(value)
+                    value = cell
                 out.append(value)
             ws.append(out)
             written += 1
@@ -350,6 +368,49 @@ class SheetWriter:
             self._merge(1, self.ncols)
 
 
+class StreamedSheet(WriteOnlyWorksheet):
+    """openpyxl's write-only sheet, taking the cells of an appended row as they are.
+
+    openpyxl (3.1) binds every value of an appended row to a shared cell; a styled cell
+    fails that binding, the error is caught, and a new shared cell is made for the next
+    value: several microseconds per styled cell, most of what a sheet of numbers cost beyond
+    openpyxl writing plain values. Here a cell goes straight through and values are bound
+    as openpyxl binds them (same errors for values Excel cannot hold), so the sheet written
+    is the same (tests/ledger/test_excel_streamed.py compares them).
+    """
+
+    def _values_to_row(self, values, row_idx):
+        shared = WriteOnlyCell(self)
+        for col_idx, value in enumerate(values, 1):
+            if value is None:
+                continue
+            if isinstance(value, Cell):
+                cell = value
+            else:
+                shared.value = value
+                cell = shared
+            cell.column = col_idx
+            cell.row = row_idx
+            if cell.hyperlink is not None:
+                cell.hyperlink.ref = cell.coordinate
+            yield cell
+            if cell is shared and (shared.has_style or shared.hyperlink):
+                # openpyxl gave the value a style (a date its format): a fresh shared cell.
+                shared = WriteOnlyCell(self)
+
+
+class StreamedWorkbook(Workbook):
+    """A write-only workbook of ``StreamedSheet``s."""
+
+    def __init__(self):
+        super().__init__(write_only=True)
+
+    def create_sheet(self, title=None, index=None):
+        sheet = StreamedSheet(parent=self, title=title)
+        self._add_sheet(sheet=sheet, index=index)
+        return sheet
+
+
 def month_suffix(query: RegisterQuery) -> str:
     """In the monthly workbook, the title names what the sheet holds: the month (or the
     register's period), or for master data the moment of the export."""
@@ -373,7 +434,7 @@ def _safe_value(value: Any) -> Any:
 
 
 def new_workbook() -> Workbook:
-    return Workbook(write_only=True)
+    return StreamedWorkbook()
 
 
 def write_register(

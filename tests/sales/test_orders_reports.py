@@ -189,3 +189,34 @@ def test_order_documents_print_their_labels_lines_and_total(org, client):
     pdf = _body(client.get(f"/forms/5-9/{order.pk}.pdf"))
     assert missing_labels("5-9", pdf, "pdf") == []
     assert "LC-2026-88" in pdf_text(pdf)
+
+
+def test_5_12_excel_writes_each_rows_money_as_formatted_numbers(org, november, client):
+    # Every money cell of a column is written through one styled cell given each row's
+    # value in turn (ledger.engine.excel): each row keeps its own value and the format.
+    client.force_login(org.sales1)
+    ws = load_workbook(io.BytesIO(_body(client.get("/registers/5-12/export.xlsx?period=2026"))))
+    ws = ws.active
+    header = next(r for r in ws.iter_rows() if r[0].value == "日期")
+    at = {cell.value: cell.column - 1 for cell in header}
+    rows = [r for r in ws.iter_rows() if isinstance(r[0].value, datetime.datetime)]
+    money = [(r[at["金额"]], r[at["已付货款"]], r[at["欠款"]]) for r in rows]
+    assert [tuple(D(str(c.value)) for c in cells) for cells in money] == [
+        (D("125"), D("125"), D("0")),
+        (D("100"), D("35"), D("65")),
+        (D("200"), D("0"), D("200")),
+        (D("100"), D("0"), D("100")),
+    ]
+    for cells in money:
+        for cell in cells:
+            assert cell.data_type == "n" and cell.number_format == "#,##0.00"
+            assert cell.alignment.horizontal == "right" and cell.alignment.indent == 1
+    quantities = [r[at["数量"]] for r in rows]
+    assert [c.number_format for c in quantities] == ["#,##0.##"] * 4
+    assert all(r[at["客户名称"]].data_type == "s" for r in rows)
+    total = next(r for r in ws.iter_rows() if r[0].value == "合计")
+    assert [D(str(total[at[k]].value)) for k in ("金额", "已付货款", "欠款")] == [
+        D("525"),
+        D("160"),
+        D("365"),
+    ]
