@@ -250,3 +250,48 @@ def test_the_registers_rule_is_the_contract_selectors_rule_role_by_role(org):
     assert len(assistant) == 6  # every contract but the draft
     for role in ("production1", "quality1", "purchasing1"):
         assert not contracts_for_records(getattr(org, role)).exists()
+
+
+def test_rows_follow_their_contract_role_by_role(org):
+    """Lines (表5-17 / 5-21) and review boxes (表5-20) apply the rule to the joined
+    contract's columns; each role must get exactly the rows of the contracts it may read."""
+    from contracts.models import ReviewStep
+    from contracts.selectors_records import (
+        contract_lines_visible_to,
+        contracts_for_records,
+        review_steps_visible_to,
+    )
+    from tests.factories import CustomerFactory
+
+    made = [
+        make_contract(org.sales1),
+        make_contract(org.sales2, status=ContractStatus.DRAFT, signed_on=None),
+        make_contract(org.sales3),
+        make_contract(org.sales1, customer=CustomerFactory(owner=org.sales3)),
+        make_contract(org.sales3, customer=CustomerFactory(owner=org.sales2)),
+        make_contract(org.manager1, customer=CustomerFactory(owner=org.manager2)),
+    ]
+    for contract in made:
+        sign_round(contract, all_signers(org))
+    roles = ("admin", "gm", "manager1", "manager2", "sales1", "sales2", "sales3", "assistant1")
+    for role in roles:
+        user = getattr(org, role)
+        readable = set(contracts_for_records(user).values_list("pk", flat=True))
+        lines = set(contract_lines_visible_to(user).values_list("contract_id", flat=True))
+        assert lines == readable, role
+        steps = set(review_steps_visible_to(user).values_list("round__contract_id", flat=True))
+        every_step = set(
+            ReviewStep.objects.filter(round__contract_id__in=readable).values_list(
+                "round__contract_id", flat=True
+            )
+        )
+        assert steps == every_step, role
+
+    def seen(user):
+        return set(contract_lines_visible_to(user).values_list("contract_id", flat=True))
+
+    # sales1: their own contracts, whoever owns the customer.
+    assert seen(org.sales1) == {made[0].pk, made[3].pk}
+    # manager1 (销售一部: sales1, sales2): the department's contracts and those of its
+    # customers, not sales3's own.
+    assert seen(org.manager1) == {c.pk for c in made} - {made[2].pk}
