@@ -320,15 +320,11 @@ def generate(customers: int, orders: int) -> None:
         for year, last in seq.items():
             # The next order of the year gets the next number.
             cursor.execute(
-                "UPDATE sales_salescounter SET last = GREATEST(last, %s) "
-                "WHERE prefix = 'DD' AND year = %s",
-                [last, year],
+                "INSERT INTO ledger_numbercounter (series, year, last) VALUES ('DD', %s, %s)"
+                " ON CONFLICT (series, year)"
+                " DO UPDATE SET last = GREATEST(ledger_numbercounter.last, EXCLUDED.last)",
+                [year, last],
             )
-            if cursor.rowcount == 0:
-                cursor.execute(
-                    "INSERT INTO sales_salescounter (prefix, year, last) VALUES ('DD', %s, %s)",
-                    [year, last],
-                )
         print(
             f"{len(order_rows):,} orders, {len(line_rows):,} lines, "
             f"{len(shipment_rows):,} shipments, {len(shipline_rows):,} shipment lines",

@@ -70,6 +70,8 @@ NAMES = ["供货合同", "年度采购合同", "设备订货合同", "框架协�
 KINDS = [("sales", 70), ("order", 20), ("framework", 7), ("other", 3)]
 TEXTS = ["公司格式销售合同", "订货合同（标准版）", "客户版本采购合同", "框架协议", "补充协议"]
 PEOPLE = ["张伟", "刘洋", "陈静", "李明", "赵磊", "王芳", "杨帆"]
+# The family's numbered series in the ledger's counters (合同, 变更申请/通知, 档案编号, 授权委托书).
+SERIES = ("HT", "BG", "TZ", "GD", "WT")
 
 
 def _text(value) -> str:
@@ -440,10 +442,14 @@ def main(argv=None) -> int:
                 ]
                 cursor.execute(
                     "SELECT tablename FROM pg_tables WHERE tablename = ANY(%s)",
-                    [TABLES + history + ["contracts_numbercounter"]],
+                    [TABLES + history],
                 )
                 present = [r[0] for r in cursor.fetchall()]
                 cursor.execute(f"TRUNCATE {', '.join(present)} RESTART IDENTITY CASCADE")
+                # The family's counters live in the ledger's table, beside the other series.
+                cursor.execute(
+                    "DELETE FROM ledger_numbercounter WHERE series = ANY(%s)", [list(SERIES)]
+                )
                 cursor.execute(
                     "DELETE FROM ledger_statuschange WHERE content_type_id = %s",
                     [contract_type.pk],
@@ -536,11 +542,11 @@ def main(argv=None) -> int:
             rows = [("HT", y, n) for y, n in plan.contract_counters.items()]
             rows += [("GD", y, n) for y, n in plan.archive_counters.items()]
             rows += [("WT", y, n) for y, n in getattr(plan, "letter_counters", {}).items()]
-            for prefix, year, last in rows:
+            for series, year, last in rows:
                 cursor.execute(
-                    "INSERT INTO contracts_numbercounter (prefix, year, last) VALUES (%s, %s, %s)"
-                    " ON CONFLICT (prefix, year) DO UPDATE SET last = EXCLUDED.last",
-                    [prefix, year, last],
+                    "INSERT INTO ledger_numbercounter (series, year, last) VALUES (%s, %s, %s)"
+                    " ON CONFLICT (series, year) DO UPDATE SET last = EXCLUDED.last",
+                    [series, year, last],
                 )
             for model in (
                 cm.Contract,

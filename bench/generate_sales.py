@@ -46,7 +46,6 @@ SALES_TABLES = [
     "sales_salesadjustment",
     "sales_orderline",
     "sales_order",
-    "sales_salescounter",
     "sales_salesexpense",
     "sales_departmentallocation",
     "sales_productcost",
@@ -127,6 +126,8 @@ def main(argv=None) -> int:
             cursor.execute(
                 f"TRUNCATE {', '.join(SALES_TABLES + HISTORY_TABLES)} RESTART IDENTITY CASCADE"
             )
+            # The order numbers' counters live in the ledger's table, beside the other series.
+            cursor.execute("DELETE FROM ledger_numbercounter WHERE series = 'DD'")
         cursor.execute("SELECT id, owner_id FROM ledger_customer ORDER BY id")
         customers = cursor.fetchall()
         cursor.execute(
@@ -275,7 +276,8 @@ def main(argv=None) -> int:
             print(f"  {counts['order']:>9,} orders, {counts['line']:>10,} lines", flush=True)
         for year, last in seq_by_year.items():
             cursor.execute(
-                "INSERT INTO sales_salescounter (prefix, year, last) VALUES ('DD', %s, %s)",
+                "INSERT INTO ledger_numbercounter (series, year, last) VALUES ('DD', %s, %s)"
+                " ON CONFLICT (series, year) DO UPDATE SET last = EXCLUDED.last",
                 [year, last],
             )
         first = today.replace(day=1)

@@ -30,7 +30,6 @@ __all__ = [
     "ProductCost",
     "Receipt",
     "SalesAdjustment",
-    "SalesCounter",
     "SalesExpense",
     "Shipment",
     "ShipmentLine",
@@ -70,27 +69,6 @@ def _may_ship_all(user, order) -> bool:
 
     left = order.lines.filter(shipped_quantity__lt=F("quantity")).exists()
     return not left and can_ship_order(user, order)
-
-
-class SalesCounter(models.Model):
-    """The last number given per form prefix and year (订货单 DD-2026-0001 …).
-
-    Locked with ``select_for_update`` inside the transaction that creates the record, so
-    numbers are gapless and distinct under concurrent creates (a rolled-back create gives
-    its number back with the rest of its transaction).
-    """
-
-    prefix = models.CharField(max_length=8)
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["prefix", "year"], name="sales_counter_unique"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.prefix}-{self.year}: {self.last}"
 
 
 class OrderStatus(models.TextChoices):

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from ledger.models import Customer, EventKind, Product
+from ledger.numbering import format_number, next_value
 from ledger.selectors import customers_visible_to
 from ledger.services.base import stale_error
 from ledger.services.customers import customer_event_record_from_source
@@ -32,7 +33,6 @@ from sales.models import (
     OrderStatus,
     Receipt,
     SalesAdjustment,
-    SalesCounter,
     Shipment,
     ShipmentLine,
 )
@@ -95,22 +95,6 @@ class ShipLineInput:
     batch_number: str = ""
     certificate_number: str = ""
     extra: dict = field(default_factory=dict)
-
-
-def next_number(prefix: str, year: int) -> str:
-    """The next gapless number of ``prefix`` in ``year`` (``DD-2026-0001``).
-
-    Call inside the transaction that creates the record: the counter row stays locked until
-    it commits, so concurrent creates wait for each other and a rolled-back create gives
-    its number back.
-    """
-    SalesCounter.objects.bulk_create(
-        [SalesCounter(prefix=prefix, year=year, last=0)], ignore_conflicts=True
-    )
-    counter = SalesCounter.objects.select_for_update().get(prefix=prefix, year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return counter.last
 
 
 def _decimal(value: Any) -> Any:
@@ -284,8 +268,8 @@ def order_create(
                 setattr(order, name, data[name])
         order.full_clean(exclude=["number", "year", "seq"])
         order.year = order.ordered_on.year
-        order.seq = next_number(ORDER_PREFIX, order.year)
-        order.number = f"{ORDER_PREFIX}-{order.year}-{order.seq:04d}"
+        order.seq = next_value(ORDER_PREFIX, order.year)
+        order.number = format_number(ORDER_PREFIX, order.year, order.seq)
         order._history_user = actor
         order.save()
         _save_lines(order=order, lines=items, actor=actor, reason="")

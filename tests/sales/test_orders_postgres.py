@@ -6,7 +6,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from sales.models import Order, SalesCounter, ShipmentLine
+from ledger.models import NumberCounter
+from sales.models import Order, ShipmentLine
 from sales.services.orders import order_create, receipt_record
 from tests.factories import CustomerFactory, ProductFactory
 from tests.ledger.test_postgres import run_together
@@ -40,7 +41,7 @@ def test_twenty_concurrent_creations_get_twenty_distinct_gapless_numbers(org):
     assert [r for r in results if not isinstance(r, str)] == []
     assert sorted(results) == [f"DD-2026-{n:04d}" for n in range(1, N + 1)]
     assert Order.objects.count() == N
-    assert SalesCounter.objects.get(prefix="DD", year=2026).last == N
+    assert NumberCounter.objects.get(series="DD", year=2026).last == N
 
 
 def test_a_refused_creation_gives_its_number_back(org):
