@@ -295,3 +295,33 @@ def test_rows_follow_their_contract_role_by_role(org):
     # manager1 (销售一部: sales1, sales2): the department's contracts and those of its
     # customers, not sales3's own.
     assert seen(org.manager1) == {c.pk for c in made} - {made[2].pk}
+
+
+def test_the_search_finds_number_name_and_customer_case_ignored(client, org):
+    """``?q=`` of the contract registers: a contract's number, its name or its customer's
+    name containing the text, case ignored — on a row per contract (5-19), per line (5-17)
+    and per review box (5-20) alike."""
+    from tests.factories import CustomerFactory
+
+    by_number = make_contract(org.sales1, name="设备合同")
+    by_name = make_contract(org.sales1, name="Annual 年度采购合同")
+    by_customer = make_contract(
+        org.sales1, name="维修合同", customer=CustomerFactory(owner=org.sales1, name="恒通机械公司")
+    )
+    other = make_contract(org.sales1, name="其他合同")
+    for contract in (by_number, by_name, by_customer, other):
+        sign_round(contract, all_signers(org))
+    client.force_login(org.admin)
+    cases = {
+        by_number.number.lower(): {by_number},
+        "annual 年度": {by_name},
+        "恒通": {by_customer},
+        "合同": {by_number, by_name, by_customer, other},
+        "没有这个": set(),
+    }
+    every = {by_number, by_name, by_customer, other}
+    for text, expected in cases.items():
+        for code in ("5-19", "5-17", "5-20"):
+            found = cells(client, code, f"?q={text}&year=2026&period=2026")
+            numbers = {c for c in every if c.number in found}
+            assert numbers == expected, (code, text)
