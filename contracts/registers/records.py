@@ -298,14 +298,17 @@ class ReviewRegister(ContractRegister):
     model = ReviewStep
     orientation = "portrait"
     filterset_class = ReviewStepFilter
-    # Newest decision first, along the index of migration 0003.
+    # Newest decision first, along the index of migration 0003; one year at a time (the
+    # paper register is kept per year), so a department's count reads one year's decisions.
     default_ordering = ("-signed_at", "-pk")
+    period = PeriodKind.YEAR
+    period_field = "signed_at"
     month_field = "signed_at"
     header_fields = (HeaderField("编号"), HeaderField("单位名称"), HeaderField("登记日期"))
     footer = ("填表", "审核")
     extra_values = ("pk", "round__contract_id")
     help_text = (
-        "每个部门在合同评审表（表5-14）上的每一次评审结论，按评审日期排列；"
+        "每个部门在合同评审表（表5-14）上的每一次评审结论，按年度、按评审日期排列；"
         "退回后重新提交的评审轮次均保留。"
     )
     columns = (

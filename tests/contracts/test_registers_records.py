@@ -320,8 +320,32 @@ def test_the_search_finds_number_name_and_customer_case_ignored(client, org):
         "没有这个": set(),
     }
     every = {by_number, by_name, by_customer, other}
+    from django.utils import timezone
+
+    # 5-17 is kept per year of signing (the contracts'), 5-20 per year of the decisions (now).
+    periods = {"5-19": "", "5-17": "&period=2026", "5-20": f"&period={timezone.localdate().year}"}
     for text, expected in cases.items():
-        for code in ("5-19", "5-17", "5-20"):
-            found = cells(client, code, f"?q={text}&year=2026&period=2026")
+        for code, period in periods.items():
+            found = cells(client, code, f"?q={text}{period}")
             numbers = {c for c in every if c.number in found}
             assert numbers == expected, (code, text)
+
+
+def test_5_20_is_kept_per_year(client, org):
+    """表5-20 shows one year of decisions (this year unless ``?period=`` says otherwise)."""
+    from django.utils import timezone
+
+    from contracts.models import ReviewStep
+
+    old = make_contract(org.sales1, name="去年的合同")
+    new = make_contract(org.sales1, name="今年的合同")
+    sign_round(old, all_signers(org))
+    sign_round(new, all_signers(org))
+    this_year = timezone.localdate().year
+    last_year = timezone.now().replace(year=this_year - 1, month=6, day=1)
+    ReviewStep.objects.filter(round__contract=old).update(signed_at=last_year)
+    client.force_login(org.admin)
+    assert new.number in cells(client, "5-20")
+    assert old.number not in cells(client, "5-20")
+    assert old.number in cells(client, "5-20", f"?period={this_year - 1}")
+    assert new.number not in cells(client, "5-20", f"?period={this_year - 1}")
