@@ -514,11 +514,19 @@ def contracts_waiting_for(user: User) -> QuerySet[Contract]:
     rule = contract_detail_q(user)
     if sees_overdue_reviews(user) and rule is not None:
         wanted |= Q(pk__in=overdue_rounds().values("contract_id")) & rule
-    deadline = ReviewRound.objects.filter(
-        contract_id=OuterRef("pk"), outcome=ReviewRound.Outcome.OPEN
-    ).values("deadline")[:1]
+    deadline = (
+        ReviewRound.objects.filter(contract_id=OuterRef("pk"), outcome=ReviewRound.Outcome.OPEN)
+        .order_by("-number")
+        .values("deadline")[:1]
+    )
+    # Every case above is a contract in one of these states: said once more, so the
+    # database reads them from the status index instead of testing every contract.
+    # The few contracts found are then joined to their customer and owner by key (a join
+    # in the same statement would read every customer to test the rule).
+    waiting_states = (ContractStatus.RETURNED, ContractStatus.APPROVED, ContractStatus.IN_REVIEW)
+    found = Contract.objects.filter(wanted, status__in=waiting_states).values("pk")
     return (
-        Contract.objects.filter(wanted)
+        Contract.objects.filter(pk__in=found)
         .annotate(review_deadline=Subquery(deadline))
         .select_related("customer", "owner")
     )
