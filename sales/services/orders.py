@@ -1,7 +1,9 @@
 """Writes to orders (表5-8 / 5-9) and the facts recorded against them: shipments, receipts,
 invoices, returns/allowances/write-offs. Views, commands and the demo call these; none of
 them re-implements a rule. Every function is keyword-only, runs in one transaction and
-validates with ``full_clean`` before saving; a refused write saves nothing.
+validates with ``full_clean`` before saving; a refused write saves nothing. What a fact adds
+to the monthly roll-ups (表5-11, the dashboard) is written in the same transaction
+(``sales.services.rollups``).
 """
 
 from __future__ import annotations
