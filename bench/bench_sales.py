@@ -8,17 +8,23 @@ Run ``bench/generate.py`` and ``bench/generate_sales.py`` first. Measures, with 
 * the order lists (表5-8's list of orders, 5-6, 5-12, 5-13): first page, page 1000, a
   filter — server time (median, p95) and SQL queries per request;
 * 表5-11 for one month of every salesperson (admin);
+* for each page also the processor time of the serving process (app CPU) and of its
+  PostgreSQL backend (DB CPU), medians in ms: unlike wall time they do not grow with the
+  load of a shared machine;
 * the 5-12 Excel export of a year against openpyxl alone writing the same typed rows,
   each in a fresh process, wall time and peak memory above the start;
 * a 20-line 表5-8 PDF (median, p95).
 
-Prints a markdown report (``--smoke``: few runs, for CI).
+Prints a markdown report (``--smoke``: few runs, for CI; ``--only 5-11``: only the pages
+whose label contains the text, without the export and the PDF).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import statistics
 import subprocess
 import sys
 import time
@@ -70,15 +76,25 @@ def timed(client, url: str, runs: int, warmup: int) -> dict:
 
     for _ in range(warmup):
         assert client.get(url).status_code == 200, url
-    times, queries = [], 0
+    times, cpu, db_cpu, queries = [], [], [], 0
     for _ in range(runs):
         with CaptureQueriesContext(connection) as ctx:
-            t0 = time.perf_counter()
+            db0 = common.backend_cpu_ms()
+            c0, t0 = time.process_time(), time.perf_counter()
             response = client.get(url)
             times.append((time.perf_counter() - t0) * 1000)
+            cpu.append((time.process_time() - c0) * 1000)
+            db1 = common.backend_cpu_ms()
+            if db0 is not None and db1 is not None:
+                db_cpu.append(db1 - db0)
         assert response.status_code == 200, (url, response.status_code)
         queries = len(ctx.captured_queries)
-    return {**common.summary(times), "queries": queries}
+    return {
+        **common.summary(times),
+        "app_cpu": statistics.median(cpu),
+        "db_cpu": statistics.median(db_cpu) if db_cpu else None,
+        "queries": queries,
+    }
 
 
 def child(kind: str, out: Path, year: str) -> dict:
@@ -182,6 +198,9 @@ def main(argv=None) -> int:
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--smoke", action="store_true")
+    parser.add_argument(
+        "--only", help="only the pages whose label contains this text (no export, no PDF)"
+    )
     parser.add_argument("--child")
     parser.add_argument("--out", default=str(Path(__file__).resolve().parent / "out"))
     parser.add_argument("--year")
@@ -204,14 +223,29 @@ def main(argv=None) -> int:
         f"{OrderLine.objects.count():,} lines, {ShipmentLine.objects.count():,} shipment "
         f"lines; 5-12/5-13 year {year}, 5-11 month {month}"
     )
-    print("\n| page | median ms | p95 ms | queries |\n|---|---:|---:|---:|")
+    print(f"Load average at start: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
+    print(
+        "\n| page | median ms | p95 ms | app CPU ms | DB CPU ms | queries |"
+        "\n|---|---:|---:|---:|---:|---:|"
+    )
     clients = {}
     results = {}
     for label, user, url in list_cases(year, month):
+        if args.only and args.only not in label:
+            continue
         client = clients.setdefault(user, common.logged_in_client(user))
         r = timed(client, url, runs, warmup)
         results[label] = r
-        print(f"| {label} | {r['median']:.1f} | {r['p95']:.1f} | {r['queries']} |", flush=True)
+        db = "—" if r["db_cpu"] is None else f"{r['db_cpu']:.0f}"
+        print(
+            f"| {label} | {r['median']:.1f} | {r['p95']:.1f} | {r['app_cpu']:.0f} | {db} "
+            f"| {r['queries']} |",
+            flush=True,
+        )
+    print(f"Load average at end: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
+    if args.only:
+        (out / "bench_sales.json").write_text(json.dumps({"lists": results}))
+        return 0
     export = run_child("export", out, year)
     baseline = run_child("baseline", out, year)
     ratio = export["seconds"] / baseline["seconds"]

@@ -12,7 +12,8 @@ customers generate.py made (each order is its customer's owner's):
   fifth), a tenth of them only in part; their shipment lines carry batch, certificate,
   amount, cost (a unit cost per product) and the paid part;
 * receipts: most shipped orders are paid in full, some in part, some not at all (overdue);
-* twelve months × three years of expenses and department allocations per salesperson.
+* twelve months × three years of expenses and department allocations per salesperson;
+* the monthly roll-ups summed from those facts (``sales.services.rollups.rebuild_rollups``).
 
 Rows go in with ``COPY`` in chunks of orders; secondary indexes are dropped before the
 load and rebuilt after it; the history tables stay empty; ``VACUUM ANALYZE`` at the end.
@@ -50,6 +51,7 @@ SALES_TABLES = [
     "sales_departmentallocation",
     "sales_productcost",
 ]
+ROLLUP_TABLES = ["sales_salespersonmonth", "sales_customermonth", "sales_productmonth"]
 HISTORY_TABLES = [
     "sales_historicalorder",
     "sales_historicalorderline",
@@ -124,7 +126,8 @@ def main(argv=None) -> int:
             return 1
         if args.reset:
             cursor.execute(
-                f"TRUNCATE {', '.join(SALES_TABLES + HISTORY_TABLES)} RESTART IDENTITY CASCADE"
+                f"TRUNCATE {', '.join(SALES_TABLES + ROLLUP_TABLES + HISTORY_TABLES)} "
+                "RESTART IDENTITY CASCADE"
             )
             # The order numbers' counters live in the ledger's table, beside the other series.
             cursor.execute("DELETE FROM ledger_numbercounter WHERE series = 'DD'")
@@ -307,7 +310,18 @@ def main(argv=None) -> int:
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                 f"COALESCE(MAX(id), 1)) FROM {table}"
             )
-        for table in load_tables:
+        # The facts went in without the services: the monthly roll-ups (表5-11, the
+        # dashboard) are summed from them, as `manage.py rebuild_sales_rollups` does.
+        from sales.services.rollups import rebuild_rollups
+
+        t0 = time.perf_counter()
+        rolled = rebuild_rollups()
+        print(
+            f"  roll-ups {', '.join(f'{k} {v:,}' for k, v in rolled.items())} rows "
+            f"in {time.perf_counter() - t0:.1f} s",
+            flush=True,
+        )
+        for table in [*load_tables, *ROLLUP_TABLES]:
             cursor.execute(f"VACUUM ANALYZE {table}")
     print(
         f"Done in {time.perf_counter() - started:.1f} s: {counts['order']:,} orders, "

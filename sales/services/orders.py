@@ -1,7 +1,9 @@
 """Writes to orders (表5-8 / 5-9) and the facts recorded against them: shipments, receipts,
 invoices, returns/allowances/write-offs. Views, commands and the demo call these; none of
 them re-implements a rule. Every function is keyword-only, runs in one transaction and
-validates with ``full_clean`` before saving; a refused write saves nothing.
+validates with ``full_clean`` before saving; a refused write saves nothing. What a fact adds
+to the monthly roll-ups (表5-11, the dashboard) is written in the same transaction
+(``sales.services.rollups``).
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ from sales.selectors import (
     order_owner_choices,
     unit_cost_on,
 )
+from sales.services.rollups import RollupDeltas, move_order
 
 HISTORY_LANGUAGE = "zh-hans"
 ORDER_PREFIX = "DD"
@@ -230,7 +233,8 @@ def _check_line_numbers(line: OrderLine, position: int) -> None:
 
 
 def _refresh_total(order: Order) -> None:
-    total = order.lines.aggregate(t=Sum("amount"))["t"] or Decimal("0")
+    # To the cent: SQLite sums decimals as floats (1205.00000000000 would fail full_clean).
+    total = (order.lines.aggregate(t=Sum("amount"))["t"] or Decimal("0")).quantize(CENT)
     order.total_amount = total
     if order.received_amount > total - order.adjusted_amount:
         raise ValidationError(
@@ -310,6 +314,7 @@ def order_update(
         locked = Order.objects.select_for_update().get(pk=order.pk)
         if locked.version != expected_version:
             raise stale_error(locked)
+        previous_owner_id = locked.owner_id
         if locked.status in (OrderStatus.SHIPPED, OrderStatus.CANCELLED):
             raise ValidationError(_("A shipped or cancelled order cannot be changed."))
         if locked.status != OrderStatus.DRAFT and not reason:
@@ -334,7 +339,12 @@ def order_update(
             )
         _save_lines(order=locked, lines=lines, actor=actor, reason=reason)
         _refresh_total(locked)
-        # The shipment lines carry the order's 承办人 (see ShipmentLine.owner).
+        # The order's figures follow its 承办人 into the monthly roll-ups, and its shipment
+        # lines carry the 承办人 (see ShipmentLine.owner).
+        deltas = RollupDeltas()
+        move_order(
+            deltas, order=locked, from_owner_id=previous_owner_id, to_owner_id=locked.owner_id
+        )
         ShipmentLine.objects.filter(shipment__order=locked).exclude(
             owner_id=locked.owner_id
         ).update(owner_id=locked.owner_id)
@@ -343,6 +353,7 @@ def order_update(
         locked._history_user = actor
         locked._change_reason = reason
         locked.save()
+        deltas.save()
     return locked
 
 
@@ -362,8 +373,9 @@ def order_cancel(
     return order
 
 
-def _apply_payments(order: Order) -> None:
-    """Spread the order's receipts over its shipment lines, first shipped first paid."""
+def _apply_payments(order: Order, deltas: RollupDeltas) -> None:
+    """Spread the order's receipts over its shipment lines, first shipped first paid (and
+    what each line is still owed into the monthly roll-ups)."""
     lines = list(
         ShipmentLine.objects.select_for_update()
         .filter(shipment__order=order)
@@ -375,6 +387,9 @@ def _apply_payments(order: Order) -> None:
         paid = min(left, line.amount)
         left -= paid
         if line.paid_amount != paid:
+            deltas.payment(
+                owner_id=line.owner_id, shipped_on=line.shipped_on, paid=paid - line.paid_amount
+            )
             line.paid_amount = paid
             changed.append(line)
     if changed:
@@ -461,7 +476,18 @@ def shipment_record(
             raise ValidationError({"lines": errors})
         ShipmentLine.objects.bulk_create([s for s, _line in to_create])
         OrderLine.objects.bulk_update([ol for _s, ol in to_create], ["shipped_quantity"])
-        _apply_payments(locked)
+        deltas = RollupDeltas()
+        for ship_line, line in to_create:
+            deltas.shipment_line(
+                owner_id=ship_line.owner_id,
+                customer_id=locked.customer_id,
+                product_id=line.product_id,
+                shipped_on=shipped_on,
+                quantity=ship_line.quantity,
+                amount=ship_line.amount,
+                cost=ship_line.cost,
+            )
+        _apply_payments(locked, deltas)
         done = all(ol.shipped_quantity >= ol.quantity for ol in order_lines.values())
         target = OrderStatus.SHIPPED if done else OrderStatus.PARTLY_SHIPPED
         if locked.status != target:
@@ -474,6 +500,7 @@ def shipment_record(
             title=_("Shipment of order %(number)s") % {"number": locked.number},
             actor=actor,
         )
+        deltas.save()
     order.status, order.version = locked.status, locked.version
     return shipment
 
@@ -532,7 +559,10 @@ def receipt_record(
         receipt.save()
         Order.objects.filter(pk=locked.pk).update(received_amount=F("received_amount") + amount)
         locked.received_amount += amount
-        _apply_payments(locked)
+        deltas = RollupDeltas()
+        deltas.receipt(owner_id=locked.owner_id, received_on=received_on, amount=amount)
+        _apply_payments(locked, deltas)
+        deltas.save()
     order.received_amount = locked.received_amount
     return receipt
 
@@ -604,4 +634,9 @@ def adjustment_record(
         adjustment._history_user = actor
         adjustment.save()
         Order.objects.filter(pk=locked.pk).update(adjusted_amount=F("adjusted_amount") + amount)
+        deltas = RollupDeltas()
+        deltas.adjustment(
+            owner_id=locked.owner_id, kind=kind, occurred_on=occurred_on, amount=amount
+        )
+        deltas.save()
     return adjustment
