@@ -189,6 +189,6 @@ def test_the_migration_fills_the_rollups_from_the_facts(org):
     for model in (SalespersonMonth, CustomerMonth, apps.get_model("sales", "ProductMonth")):
         model.objects.all().delete()
     assert rollup_differences() != []
-    importlib.import_module("sales.migrations.0004_sales_rollups").fill(apps, None)
+    importlib.import_module("sales.migrations.0005_sales_rollups").fill(apps, None)
     assert rollup_differences() == []
     assert rebuild_rollups()["SalespersonMonth"] == SalespersonMonth.objects.count()
