@@ -7,6 +7,7 @@ from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
 from ledger.models import Product
+from sales.contract_links import contract_choices
 from sales.models import AdjustmentKind, Order
 from sales.selectors import (
     order_customer_choices,
@@ -36,6 +37,18 @@ EXPORT_FIELDS = [
 ]
 
 
+class ContractSelect(forms.Select):
+    """The 合同 choice: each option says whose contract it is (``data-customer``), so the
+    page offers only the chosen customer's (static/js/order-contract.js)."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-customer"] = str(instance.customer_id)
+        return option
+
+
 class OrderForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     reason = forms.CharField(
@@ -47,8 +60,17 @@ class OrderForm(forms.ModelForm):
 
     class Meta:
         model = Order
-        fields = ["customer", "owner", "ordered_on", "remarks", "is_export", *EXPORT_FIELDS]
+        fields = [
+            "customer",
+            "contract",
+            "owner",
+            "ordered_on",
+            "remarks",
+            "is_export",
+            *EXPORT_FIELDS,
+        ]
         widgets = {
+            "contract": ContractSelect,
             "ordered_on": DATE,
             "completion_date": DATE,
             "ship_date": DATE,
@@ -60,6 +82,16 @@ class OrderForm(forms.ModelForm):
         self.fields["customer"].queryset = order_customer_choices(user).order_by("name")
         self.fields["owner"].queryset = order_owner_choices(user).order_by("username")
         self.fields["owner"].required = False
+        contract = self.fields["contract"]
+        contract.queryset = contract_choices(
+            user, self.instance if self.instance.pk else None
+        ).order_by("-signed_on", "-number")
+        contract.help_text = _(
+            "Optional: the customer's contract the order is placed under (sealed or in force)."
+        )
+        contract.error_messages["invalid_choice"] = _(
+            "Choose a contract that is sealed or in force and that you may see."
+        )
         if self.instance.pk is None:
             self.fields.pop("reason")
 
@@ -67,7 +99,7 @@ class OrderForm(forms.ModelForm):
         return [self[name] for name in EXPORT_FIELDS]
 
     def main_fields(self):
-        names = ["customer", "owner", "ordered_on", "remarks", "is_export"]
+        names = ["customer", "contract", "owner", "ordered_on", "remarks", "is_export"]
         if "reason" in self.fields:
             names.append("reason")
         return [self[name] for name in names]

@@ -20,6 +20,7 @@ from django.views.generic import RedirectView
 
 from ledger import submissions
 from ledger.views.customers import _apply_errors
+from sales.contract_links import visible_contract
 from sales.forms.orders import (
     AdjustmentForm,
     InvoiceForm,
@@ -197,11 +198,18 @@ class OrderDetailView(LoginRequiredMixin, View):
             .prefetch_related("lines__order_line__product")
             .order_by("shipped_on", "pk")
         )
+        # The contract it is placed under: linked to its page when the user may see it.
+        contract = visible_contract(user, order.contract_id)
+        contract_url = contract.get_absolute_url() if contract is not None else ""
+        if contract is None and order.contract_id:
+            contract = order.contract
         return render(
             request,
             "sales/order_detail.html",
             {
                 "order": order,
+                "contract": contract,
+                "contract_url": contract_url,
                 "lines": lines,
                 "shipments": shipments,
                 "receipts": order.receipts.select_related("created_by").order_by("received_on"),
