@@ -66,13 +66,17 @@ def linkable_contracts(user: User) -> QuerySet:
     return _rule.linkable(user)
 
 
-def contract_choices(user: User, order: Order | None = None) -> QuerySet:
-    """The order form's 合同 choices: ``linkable_contracts``, and the order's current
-    contract whatever its state now (a link made earlier stays selectable)."""
+def contract_choices(user: User, order: Order | None = None, *, customer_id: Any) -> QuerySet:
+    """The order form's 合同 choices for the customer ``customer_id``: the customer's
+    ``linkable_contracts``, and the order's current contract whatever its state now (a link
+    made earlier stays selectable). None without a customer."""
+    model = contract_model()
+    if not customer_id:
+        return model.objects.none()
     choices = Q(pk__in=linkable_contracts(user).values("pk"))
     if order is not None and order.contract_id:
         choices |= Q(pk=order.contract_id)
-    return contract_model().objects.filter(choices)
+    return model.objects.filter(choices, customer_id=customer_id)
 
 
 def visible_contract(user: User, contract_id: int | None):

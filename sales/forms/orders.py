@@ -2,8 +2,11 @@
 invoice, an adjustment, expenses, allocations and product costs. Choices are limited by
 the same selectors that limit the rows; the services decide what may be saved."""
 
+import json
+
 from django import forms
 from django.forms import formset_factory
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from ledger.models import Product
@@ -37,18 +40,6 @@ EXPORT_FIELDS = [
 ]
 
 
-class ContractSelect(forms.Select):
-    """The 合同 choice: each option says whose contract it is (``data-customer``), so the
-    page offers only the chosen customer's (static/js/order-contract.js)."""
-
-    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
-        option = super().create_option(name, value, label, selected, index, subindex, attrs)
-        instance = getattr(value, "instance", None)
-        if instance is not None:
-            option["attrs"]["data-customer"] = str(instance.customer_id)
-        return option
-
-
 class OrderForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     reason = forms.CharField(
@@ -70,7 +61,6 @@ class OrderForm(forms.ModelForm):
             *EXPORT_FIELDS,
         ]
         widgets = {
-            "contract": ContractSelect,
             "ordered_on": DATE,
             "completion_date": DATE,
             "ship_date": DATE,
@@ -82,10 +72,24 @@ class OrderForm(forms.ModelForm):
         self.fields["customer"].queryset = order_customer_choices(user).order_by("name")
         self.fields["owner"].queryset = order_owner_choices(user).order_by("username")
         self.fields["owner"].required = False
+        # 合同: the chosen customer's contracts that take orders (and the order's own);
+        # choosing another customer fetches that one's (htmx, sales:order-contract-choices).
         contract = self.fields["contract"]
+        order = self.instance if self.instance.pk else None
         contract.queryset = contract_choices(
-            user, self.instance if self.instance.pk else None
+            user, order, customer_id=self.chosen_customer_id()
         ).order_by("-signed_on", "-number")
+        contract.widget.attrs.update(
+            {
+                "hx-get": reverse("sales:order-contract-choices"),
+                "hx-trigger": "change from:#id_customer",
+                "hx-include": "#id_customer",
+                "hx-target": "this",
+                "hx-swap": "innerHTML",
+            }
+        )
+        if order is not None:
+            contract.widget.attrs["hx-vals"] = json.dumps({"order": order.pk})
         contract.help_text = _(
             "Optional: the customer's contract the order is placed under (sealed or in force)."
         )
@@ -94,6 +98,15 @@ class OrderForm(forms.ModelForm):
         )
         if self.instance.pk is None:
             self.fields.pop("reason")
+
+    def chosen_customer_id(self) -> int | None:
+        """The customer the form is for: as posted, else the order's or the initial one."""
+        if self.is_bound:
+            raw = self.data.get(self.add_prefix("customer"))
+        else:
+            raw = self.initial.get("customer") or self.instance.customer_id
+        raw = str(getattr(raw, "pk", raw) or "")
+        return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 19 else None
 
     def export_fields(self):
         return [self[name] for name in EXPORT_FIELDS]

@@ -16,11 +16,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
+from django.views.decorators.http import require_GET
 from django.views.generic import RedirectView
 
 from ledger import submissions
 from ledger.views.customers import _apply_errors
-from sales.contract_links import visible_contract
+from sales.contract_links import contract_choices, visible_contract
 from sales.forms.orders import (
     AdjustmentForm,
     InvoiceForm,
@@ -186,6 +187,28 @@ class OrderFormView(LoginRequiredMixin, View):
                 else _("New order"),
             },
         )
+
+
+@require_GET
+def order_contract_choices(request):
+    """The 合同 options of the order form for the customer just chosen (htmx): that
+    customer's contracts the user may place an order under, and, editing an order
+    (``?order=``, one the user may see), its current contract; the posted choice stays
+    selected when it is among them."""
+    user = request.user
+    if not can_create_order(user):
+        raise PermissionDenied
+    order = get_order_for(user, request.GET["order"]) if request.GET.get("order") else None
+    raw = request.GET.get("customer", "")
+    customer_id = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 19 else None
+    contracts = contract_choices(user, order, customer_id=customer_id).order_by(
+        "-signed_on", "-number"
+    )
+    return render(
+        request,
+        "sales/_contract_options.html",
+        {"contracts": contracts, "selected": request.GET.get("contract", "")},
+    )
 
 
 class OrderDetailView(LoginRequiredMixin, View):

@@ -151,21 +151,59 @@ def test_the_customer_of_a_draft_cannot_move_away_from_its_contract(org):
 # --- the pages ---------------------------------------------------------------------------
 
 
-def test_the_order_form_offers_the_linkable_contracts_of_each_customer(org, client):
-    mine = make_contract(org.sales1, name="在执行合同")
-    sealed = make_contract(org.sales1, status=ContractStatus.SEALED, name="已盖章合同")
-    draft = make_contract(org.sales1, status=ContractStatus.DRAFT, name="草稿合同")
-    done = make_contract(org.sales1, status=ContractStatus.COMPLETED, name="已完成合同")
+def options(html: str) -> list[str]:
+    """The values of a select's options (the empty choice first)."""
+    return re.findall(r'<option value="(\d*)"', html)
+
+
+def test_the_order_form_offers_the_chosen_customers_contracts_that_take_orders(org, client):
+    own = CustomerFactory(owner=org.sales1)
+    mine = make_contract(org.sales1, customer=own, name="在执行合同")
+    sealed = make_contract(
+        org.sales1, customer=own, status=ContractStatus.SEALED, name="已盖章合同"
+    )
+    for status in (ContractStatus.DRAFT, ContractStatus.IN_REVIEW, ContractStatus.COMPLETED):
+        make_contract(org.sales1, customer=own, status=status)
+    other = make_contract(org.sales1, name="另一客户的合同")
     theirs = make_contract(org.sales3, name="二部合同")
     client.force_login(org.sales1)
+    # No customer chosen yet: no contract to offer.
     page = client.get("/sales/orders/new/").content.decode()
-    assert 'src="/static/js/order-contract.js"' in page
-    options = re.findall(r'<option value="(\d+)" data-customer="(\d+)"', page)
-    assert sorted(options) == sorted(
-        [(str(mine.pk), str(mine.customer_id)), (str(sealed.pk), str(sealed.customer_id))]
-    )
-    for hidden in (draft, done, theirs):
-        assert hidden.name not in page
+    select = re.search(r'<select name="contract".*?</select>', page, re.S).group(0)
+    assert options(select) == [""]
+    assert 'hx-get="/sales/orders/contracts/"' in select
+    assert 'hx-trigger="change from:#id_customer"' in select
+    page = client.get(f"/sales/orders/new/?customer={own.pk}").content.decode()
+    select = re.search(r'<select name="contract".*?</select>', page, re.S).group(0)
+    assert sorted(options(select)) == sorted(["", str(mine.pk), str(sealed.pk)])
+    # Choosing a customer fetches that one's (htmx), the posted choice kept when it is theirs.
+    fetched = client.get(f"/sales/orders/contracts/?customer={own.pk}&contract={sealed.pk}")
+    assert sorted(options(fetched.content.decode())) == sorted(["", str(mine.pk), str(sealed.pk)])
+    assert f'<option value="{sealed.pk}" selected>' in fetched.content.decode()
+    fetched = client.get(f"/sales/orders/contracts/?customer={other.customer_id}")
+    assert options(fetched.content.decode()) == ["", str(other.pk)]
+    # Another salesperson's customer: nothing of theirs is offered.
+    fetched = client.get(f"/sales/orders/contracts/?customer={theirs.customer_id}")
+    assert options(fetched.content.decode()) == [""] and "二部合同" not in fetched.content.decode()
+    assert options(client.get("/sales/orders/contracts/?customer=x").content.decode()) == [""]
+
+
+def test_editing_keeps_offering_the_orders_contract_after_it_is_completed(org, client):
+    contract = make_contract(org.sales1)
+    order = make_order(org.sales1, contract=contract)
+    Contract.objects.filter(pk=contract.pk).update(status=ContractStatus.COMPLETED)
+    client.force_login(org.sales1)
+    page = client.get(f"/sales/orders/{order.pk}/edit/").content.decode()
+    assert f'<option value="{contract.pk}" selected>' in page
+    assert f'hx-vals="{{&quot;order&quot;: {order.pk}}}"' in page
+    fetched = client.get(
+        f"/sales/orders/contracts/?customer={contract.customer_id}&order={order.pk}"
+    ).content.decode()
+    assert options(fetched) == ["", str(contract.pk)]
+    # Not for another salesperson's order: 404, as for one that does not exist.
+    client.force_login(org.sales3)
+    url = f"/sales/orders/contracts/?customer={contract.customer_id}&order={order.pk}"
+    assert client.get(url).status_code == 404
 
 
 def test_an_order_is_linked_on_the_page_and_its_page_links_the_contract(org, client):
@@ -186,9 +224,11 @@ def test_the_page_refuses_another_customers_and_an_unseen_contract(org, client):
     other = make_contract(org.sales1)  # sales1's, of another customer
     theirs = make_contract(org.sales3)
     client.force_login(org.sales1)
+    # Only the posted customer's contracts are choices: another one is refused as such
+    # (the service's own refusal is tested above).
     response = client.post("/sales/orders/new/", order_post(own, other))
     assert response.status_code == 200
-    assert f"合同 {other.number} 不属于该订货单的客户，不能关联。" in errors(response)
+    assert "请选择已盖章或已生效、且您有权查看的该客户合同。" in errors(response)
     response = client.post("/sales/orders/new/", order_post(own, theirs))
     assert response.status_code == 200
     assert "请选择已盖章或已生效、且您有权查看的该客户合同。" in errors(response)
