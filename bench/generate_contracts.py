@@ -43,6 +43,7 @@ os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret-0123456789abcdefghi
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 
 from bench.generate import Timer, secondary_indexes  # noqa: E402
+from bench.generate_sales import link_orders_to_contracts  # noqa: E402
 
 SEED = 20261129
 CHUNK_ROWS = 50_000
@@ -445,11 +446,26 @@ def main(argv=None) -> int:
                     [TABLES + history],
                 )
                 present = [r[0] for r in cursor.fetchall()]
+                # Orders name contracts (sales_order.contract_id): CASCADE would empty the
+                # sales tables too. Unlink them and lift that constraint for the truncation.
+                cursor.execute(
+                    "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                    "WHERE contype = 'f' AND conrelid = 'sales_order'::regclass "
+                    "AND confrelid = 'contracts_contract'::regclass"
+                )
+                links = cursor.fetchall()
+                cursor.execute(
+                    "UPDATE sales_order SET contract_id = NULL WHERE contract_id IS NOT NULL"
+                )
+                for name, _definition in links:
+                    cursor.execute(f'ALTER TABLE sales_order DROP CONSTRAINT "{name}"')
                 cursor.execute(f"TRUNCATE {', '.join(present)} RESTART IDENTITY CASCADE")
                 # The family's counters live in the ledger's table, beside the other series.
                 cursor.execute(
                     "DELETE FROM ledger_numbercounter WHERE series = ANY(%s)", [list(SERIES)]
                 )
+                for name, definition in links:
+                    cursor.execute(f'ALTER TABLE sales_order ADD CONSTRAINT "{name}" {definition}')
                 cursor.execute(
                     "DELETE FROM ledger_statuschange WHERE content_type_id = %s",
                     [contract_type.pk],
@@ -567,6 +583,11 @@ def main(argv=None) -> int:
             return len(rows)
 
         timer.run("counters and sequences", counters, unit="ctr")
+
+        # Orders generated before (bench/generate_sales.py) are placed under the contracts.
+        timer.run(
+            "orders placed under contracts", lambda: link_orders_to_contracts(cursor), unit="ord"
+        )
 
         def analyze():
             for table in [*TABLES, "ledger_statuschange"]:

@@ -12,6 +12,9 @@ customers generate.py made (each order is its customer's owner's):
   fifth), a tenth of them only in part; their shipment lines carry batch, certificate,
   amount, cost (a unit cost per product) and the paid part;
 * receipts: most shipped orders are paid in full, some in part, some not at all (overdue);
+* when contracts exist (bench/generate_contracts.py ran first), orders placed under them:
+  each customer's latest signed contract takes the customer's orders from its signing on
+  (表5-18 实际交货日期, 5-21 货款回收记录);
 * twelve months × three years of expenses and department allocations per salesperson;
 * the monthly roll-ups summed from those facts (``sales.services.rollups.rebuild_rollups``).
 
@@ -91,6 +94,29 @@ CARRIERS = ["顺丰速运", "德邦物流", "中通快运", "安能物流", "中
 CONTROLS = ["客户签收", "到货验收", "送货上门", "港口交货"]
 QUANTITIES = [5, 10, 20, 24, 36, 50, 60, 100, 120, 200]
 CENT = Decimal("0.01")
+
+
+def link_orders_to_contracts(cursor) -> int:
+    """Place orders under contracts (``sales_order.contract_id``), when both exist: each
+    customer's latest contract that was signed and took orders (sealed, in force, since
+    completed or archived) gets the customer's orders dated on or after its signing, as
+    the order page would have linked them. One ``UPDATE`` (a hash join); returns how many
+    orders it linked."""
+    cursor.execute(
+        """
+        UPDATE sales_order o SET contract_id = c.id
+        FROM (
+            SELECT DISTINCT ON (customer_id) id, customer_id, signed_on
+            FROM contracts_contract
+            WHERE status IN ('sealed', 'in_force', 'completed', 'archived')
+              AND signed_on IS NOT NULL
+            ORDER BY customer_id, signed_on DESC, id DESC
+        ) c
+        WHERE o.customer_id = c.customer_id AND o.ordered_on >= c.signed_on
+          AND o.contract_id IS NULL AND o.status <> 'cancelled'
+        """
+    )
+    return cursor.rowcount
 
 
 def copy(cursor, table: str, columns: list[str], lines: list[str]) -> int:
@@ -310,6 +336,12 @@ def main(argv=None) -> int:
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                 f"COALESCE(MAX(id), 1)) FROM {table}"
             )
+        t0 = time.perf_counter()
+        linked = link_orders_to_contracts(cursor)
+        print(
+            f"  placed {linked:,} orders under contracts in {time.perf_counter() - t0:.1f} s",
+            flush=True,
+        )
         # The facts went in without the services: the monthly roll-ups (表5-11, the
         # dashboard) are summed from them, as `manage.py rebuild_sales_rollups` does.
         from sales.services.rollups import rebuild_rollups

@@ -90,6 +90,20 @@ def contracts_visible_to(user: User) -> QuerySet[Contract]:
     return Contract.objects.filter(rule)
 
 
+# A sales order may be placed under a contract once it is signed: sealed (已盖章) or in force
+# (已生效). Not before (a contract under review or approved but unsealed may still change or
+# fall through), and not after it ended (已完成, 已归档: nothing more is delivered under it);
+# a link made while it was open stays when the contract moves on.
+ORDER_LINK_STATES = frozenset({ContractStatus.SEALED, ContractStatus.IN_FORCE})
+
+
+def contracts_taking_orders(user: User) -> QuerySet[Contract]:
+    """The contracts ``user`` may place a sales order under now: those the user may see,
+    sealed or in force, of any kind (the order's customer is checked by the order service,
+    see ``sales.contract_links``, which receives this rule at start-up)."""
+    return contracts_visible_to(user).filter(status__in=ORDER_LINK_STATES)
+
+
 def get_contract_for(user: User, pk: Any) -> Contract:
     """The contract ``pk`` if ``user`` may see it; 404 when missing or forbidden."""
     try:

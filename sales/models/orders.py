@@ -105,6 +105,21 @@ class Order(models.Model):
         _("status"), max_length=20, choices=OrderStatus.choices, default=OrderStatus.DRAFT
     )
     remarks = models.CharField(_("remarks"), max_length=200, blank=True)
+    # The contract the order is placed under (表5-18 实际交货日期 and 5-21 货款回收记录 read the
+    # shipments and receipts of a contract's orders). Optional: most orders have none. The
+    # contract family's rule decides which contract an order may name (see
+    # ``sales.contract_links``): the order's own customer's, one the user may see, signed
+    # (已盖章) or in force (已生效) when the link is made. PROTECT, not SET_NULL: a contract
+    # with orders is never deleted (contracts end as 已完成 / 已归档, not by deletion), and
+    # an order's link never vanishes without a line in its history.
+    contract = models.ForeignKey(
+        "contracts.Contract",
+        verbose_name=_("contract"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="orders",
+    )
     # Kept by the services (sums of lines, receipts, adjustments, invoices).
     total_amount = models.DecimalField(_("total"), default=0, editable=False, **MONEY)
     received_amount = models.DecimalField(_("received"), default=0, editable=False, **MONEY)

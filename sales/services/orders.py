@@ -27,6 +27,7 @@ from ledger.selectors import customers_visible_to
 from ledger.services.base import stale_error
 from ledger.services.customers import customer_event_record_from_source
 from ledger.workflow import transition
+from sales.contract_links import check_order_contract
 from sales.models import (
     AdjustmentKind,
     Invoice,
@@ -53,6 +54,7 @@ HISTORY_LANGUAGE = "zh-hans"
 ORDER_PREFIX = "DD"
 ORDER_FIELDS = (
     "customer",
+    "contract",
     "owner",
     "ordered_on",
     "remarks",
@@ -255,7 +257,9 @@ def order_create(
     """Create an order (草稿) with its lines in one transaction and give it its number.
 
     Who may call it: anyone ``can_create_order`` admits, for a customer whose details the
-    actor may see, naming a 承办人 among ``order_owner_choices`` (default: the actor).
+    actor may see, naming a 承办人 among ``order_owner_choices`` (default: the actor), and
+    optionally the contract it is placed under (合同): one of the customer's contracts that
+    the actor may see, sealed or in force (``sales.contract_links.check_order_contract``).
     The order is noted on the customer's timeline.
     """
     if not can_create_order(actor):
@@ -270,6 +274,9 @@ def order_create(
         for name in ORDER_FIELDS:
             if name in data:
                 setattr(order, name, data[name])
+        check_order_contract(
+            actor=actor, order=order, contract=data.get("contract"), previous_id=None
+        )
         order.full_clean(exclude=["number", "year", "seq"])
         order.year = order.ordered_on.year
         order.seq = next_value(ORDER_PREFIX, order.year)
@@ -305,7 +312,9 @@ def order_update(
     A draft changes freely. A confirmed or partly shipped order changes only through a
     recorded change: ``reason`` is required and stands beside every changed field in the
     history (记录更新). Shipped lines cannot be changed or removed; a cancelled or fully
-    shipped order cannot be changed at all. Who may call it: ``can_edit_order``.
+    shipped order cannot be changed at all. A new contract passes the same check as on
+    create; the contract named before stays even if it has moved on (已完成), as long as the
+    customer stays its own. Who may call it: ``can_edit_order``.
     """
     if not can_edit_order(actor, order):
         raise PermissionDenied
@@ -330,9 +339,17 @@ def order_update(
             _check_customer(actor, data["customer"])
         if "owner" in data and data["owner"] != locked.owner:
             _check_owner(actor, data["owner"])
+        previous_contract_id = locked.contract_id
         for name in ORDER_FIELDS:
             if name in data:
                 setattr(locked, name, data[name])
+        # A new contract, or the customer changed under the one named before.
+        check_order_contract(
+            actor=actor,
+            order=locked,
+            contract=locked.contract if locked.contract_id else None,
+            previous_id=previous_contract_id,
+        )
         if locked.ordered_on.year != locked.year:
             raise ValidationError(
                 {"ordered_on": _("The order date must stay in the year of its number.")}

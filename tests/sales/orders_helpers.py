@@ -34,8 +34,17 @@ EXPORT = {
 }
 
 
-def make_order(user, *, customer=None, lines=None, ordered_on=None, confirm=False, export=False):
-    customer = customer or CustomerFactory(owner=user)
+def make_order(
+    user,
+    *,
+    customer=None,
+    lines=None,
+    ordered_on=None,
+    confirm=False,
+    export=False,
+    contract=None,
+):
+    customer = customer or (contract.customer if contract else CustomerFactory(owner=user))
     if lines is None:
         lines = [(ProductFactory(), "10", "12.50"), (ProductFactory(), "4", "100.00")]
     order = order_create(
@@ -45,6 +54,7 @@ def make_order(user, *, customer=None, lines=None, ordered_on=None, confirm=Fals
             "ordered_on": ordered_on or datetime.date(2026, 11, 5),
             "is_export": export,
             **(EXPORT if export else {}),
+            **({"contract": contract} if contract else {}),
         },
         lines=[
             {"product": p, "quantity": Decimal(q), "unit_price": Decimal(pr)} for p, q, pr in lines
