@@ -8,11 +8,17 @@ Run ``bench/generate.py`` and ``bench/generate_sales.py`` first. Measures, with 
 * the order lists (表5-8's list of orders, 5-6, 5-12, 5-13): first page, page 1000, a
   filter — server time (median, p95) and SQL queries per request;
 * 表5-11 for one month of every salesperson (admin);
+* for each page also the processor time of the serving process (app CPU) and of its
+  PostgreSQL backend (DB CPU), medians in ms: unlike wall time they do not grow with the
+  load of a shared machine;
+  ``--db-cpu`` adds the backend's processor time per request with parallel workers off
+  (mean over the runs), where the backend does all the work itself;
 * the 5-12 Excel export of a year against openpyxl alone writing the same typed rows,
-  each in a fresh process, wall time and peak memory above the start;
-* a 20-line 表5-8 PDF (median, p95).
+  each in a fresh process, wall time, processor time and peak memory above the start;
+* a 20-line 表5-8 PDF and 表5-10 of the customer with the most orders (median, p95).
 
-Prints a markdown report (``--smoke``: few runs, for CI).
+Prints a markdown report (``--smoke``: few runs, for CI; ``--only 5-11``: only the pages
+whose label contains the text, without the export and the PDF; ``--skip``, ``--parts``).
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ import argparse
 import json
 import os
 import re
+import statistics
 import subprocess
 import sys
 import time
@@ -66,62 +73,55 @@ def list_cases(year: str, month: str) -> list[tuple[str, str, str]]:
     ]
 
 
-def backend_cpu_ms() -> float | None:
-    """Processor time used so far by this connection's PostgreSQL backend (same machine
-    only; /proc counts in clock ticks, so only an average over many requests means much)."""
+def serial_db_cpu(client, url: str, runs: int) -> float | None:
+    """The backend's processor time per request (mean, ms) with parallel workers off, so
+    that no worker's share is missed (plans may differ from the timed runs)."""
     from django.db import connection
 
+    with connection.cursor() as cursor:
+        cursor.execute("SET max_parallel_workers_per_gather = 0")
     try:
+        client.get(url)
+        before = common.backend_cpu_ms()
+        for _ in range(runs):
+            client.get(url)
+        after = common.backend_cpu_ms()
+    finally:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_backend_pid()")
-            pid = cursor.fetchone()[0]
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except Exception:
-        return None
-    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+            cursor.execute("RESET max_parallel_workers_per_gather")
+    return None if before is None or after is None else (after - before) / runs
 
 
-def timed(client, url: str, runs: int, warmup: int, db_cpu: bool = False) -> dict:
+def timed(client, url: str, runs: int, warmup: int) -> dict:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     for _ in range(warmup):
         assert client.get(url).status_code == 200, url
-    times, cpu, queries = [], [], 0
+    times, cpu, db_cpu, queries = [], [], [], 0
     for _ in range(runs):
         with CaptureQueriesContext(connection) as ctx:
+            db0 = common.backend_cpu_ms()
             c0, t0 = time.process_time(), time.perf_counter()
             response = client.get(url)
             times.append((time.perf_counter() - t0) * 1000)
             cpu.append((time.process_time() - c0) * 1000)
+            db1 = common.backend_cpu_ms()
+            if db0 is not None and db1 is not None:
+                db_cpu.append(db1 - db0)
         assert response.status_code == 200, (url, response.status_code)
         queries = len(ctx.captured_queries)
-    # The app's own processor time is not inflated by other processes on the machine.
-    result = {**common.summary(times), "cpu_median": common.summary(cpu)["median"]}
-    if db_cpu:
-        # The database's processor time per request, with parallel workers off so that the
-        # backend does all the work (plans may differ from the wall-time runs above).
-        with connection.cursor() as cursor:
-            cursor.execute("SET max_parallel_workers_per_gather = 0")
-        client.get(url)
-        before = backend_cpu_ms()
-        for _ in range(runs):
-            client.get(url)
-        after = backend_cpu_ms()
-        with connection.cursor() as cursor:
-            cursor.execute("RESET max_parallel_workers_per_gather")
-        if before is not None and after is not None:
-            result["db_cpu_mean"] = (after - before) / runs
-    return {**result, "queries": queries}
-
-
-def load_average() -> str:
-    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    return {
+        **common.summary(times),
+        "app_cpu": statistics.median(cpu),
+        "db_cpu": statistics.median(db_cpu) if db_cpu else None,
+        "queries": queries,
+    }
 
 
 def child(kind: str, out: Path, year: str) -> dict:
-    # The export streams from the request, as a worker would write it: the writer is measured,
-    # not the job queue.
+    # The export streams from the request, as a worker would write it: the writer is
+    # measured, not the job queue.
     os.environ["LEDGER_EXPORT_JOB_ROWS"] = "100000000"
     common.setup_django()
     from django.http import QueryDict
@@ -199,7 +199,7 @@ def pdf_pages(body: bytes) -> int | None:
 
 def timed_pdf(client, url: str, runs: int) -> dict:
     client.get(url)
-    times, cpu, pages = [], [], 0
+    times, cpu, body = [], [], b""
     for _ in range(runs):
         c0, t0 = time.process_time(), time.perf_counter()
         response = client.get(url)
@@ -207,8 +207,7 @@ def timed_pdf(client, url: str, runs: int) -> dict:
         times.append(time.perf_counter() - t0)
         cpu.append(time.process_time() - c0)
         assert response.status_code == 200 and body.startswith(b"%PDF"), url
-    pages = pdf_pages(body)
-    return {**common.summary(times), "cpu_median": common.summary(cpu)["median"], "pages": pages}
+    return {**common.summary(times), "cpu_median": statistics.median(cpu), "pages": pdf_pages(body)}
 
 
 def bench_statistics_pdf(runs: int) -> dict:
@@ -249,19 +248,10 @@ def bench_pdf(runs: int) -> dict:
     ]
     OrderLine.objects.bulk_create(extra)
     try:
-        url = f"/forms/5-8/{order.pk}.pdf"
-        client.get(url)
-        times, cpu = [], []
-        for _ in range(runs):
-            c0, t0 = time.process_time(), time.perf_counter()
-            response = client.get(url)
-            body = b"".join(response.streaming_content) if response.streaming else response.content
-            times.append(time.perf_counter() - t0)
-            cpu.append(time.process_time() - c0)
-            assert response.status_code == 200 and body.startswith(b"%PDF")
+        result = timed_pdf(client, f"/forms/5-8/{order.pk}.pdf", runs)
     finally:
         OrderLine.objects.filter(pk__in=[e.pk for e in extra]).delete()
-    return {**common.summary(times), "cpu_median": common.summary(cpu)["median"], "lines": 20}
+    return {**result, "lines": 20}
 
 
 def main(argv=None) -> int:
@@ -269,23 +259,24 @@ def main(argv=None) -> int:
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--smoke", action="store_true")
-    parser.add_argument("--child")
-    parser.add_argument("--out", default=str(Path(__file__).resolve().parent / "out"))
-    parser.add_argument("--year")
+    parser.add_argument(
+        "--only", help="only the pages whose label contains this text (no export, no PDF)"
+    )
+    parser.add_argument(
+        "--skip", action="append", default=[], help="skip the pages whose label contains this"
+    )
     parser.add_argument(
         "--parts", default="lists,export,pdf", help="comma-separated: lists, export, pdf"
     )
     parser.add_argument(
-        "--skip", action="append", default=[], help="skip list cases whose label contains this"
-    )
-    parser.add_argument("--only", help="run only the list cases whose label contains this")
-    parser.add_argument(
         "--db-cpu",
         action="store_true",
-        help="also measure the PostgreSQL backend's processor time per request (same machine)",
+        help="also the backend's processor time per request, parallel workers off",
     )
+    parser.add_argument("--child")
+    parser.add_argument("--out", default=str(Path(__file__).resolve().parent / "out"))
+    parser.add_argument("--year")
     args = parser.parse_args(argv)
-    parts = set(args.parts.split(","))
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     if args.child:
@@ -304,28 +295,38 @@ def main(argv=None) -> int:
         f"{OrderLine.objects.count():,} lines, {ShipmentLine.objects.count():,} shipment "
         f"lines; 5-12/5-13 year {year}, 5-11 month {month}"
     )
-    print(f"Load average at the start: {load_average()}")
+    print(f"Load average at start: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
+    parts = set(args.parts.split(","))
     results, export, baseline, pdf = {}, None, None, None
     if "lists" in parts:
+        serial = " DB CPU serial ms |" if args.db_cpu else ""
         print(
-            "\n| page | median ms | p95 ms | app CPU ms | DB CPU ms | queries |"
-            "\n|---|---:|---:|---:|---:|---:|"
+            f"\n| page | median ms | p95 ms | app CPU ms | DB CPU ms | queries |{serial}"
+            f"\n|---|---:|---:|---:|---:|---:|{'---:|' if args.db_cpu else ''}"
         )
         clients = {}
         for label, user, url in list_cases(year, month):
-            if any(s in label for s in args.skip) or (args.only and args.only not in label):
+            if (args.only and args.only not in label) or any(s in label for s in args.skip):
                 continue
             client = clients.setdefault(user, common.logged_in_client(user))
-            r = timed(client, url, runs, warmup, db_cpu=args.db_cpu)
+            r = timed(client, url, runs, warmup)
+            extra = ""
+            if args.db_cpu:
+                r["db_cpu_serial"] = serial_db_cpu(client, url, runs)
+                value = r["db_cpu_serial"]
+                extra = f" {'—' if value is None else f'{value:.0f}'} |"
             results[label] = r
-            db = f"{r['db_cpu_mean']:.0f}" if "db_cpu_mean" in r else "—"
+            db = "—" if r["db_cpu"] is None else f"{r['db_cpu']:.0f}"
             print(
-                f"| {label} | {r['median']:.1f} | {r['p95']:.1f} | {r['cpu_median']:.1f} "
-                f"| {db} | {r['queries']} |",
+                f"| {label} | {r['median']:.1f} | {r['p95']:.1f} | {r['app_cpu']:.0f} | {db} "
+                f"| {r['queries']} |{extra}",
                 flush=True,
             )
+    if args.only:
+        print(f"Load average at end: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
+        (out / "bench_sales.json").write_text(json.dumps({"lists": results}))
+        return 0
     if "export" in parts:
-        # Alternated, so a change of load between the two children shows in the pairs.
         export = run_child("export", out, year)
         baseline = run_child("baseline", out, year)
         ratio = export["seconds"] / baseline["seconds"]
@@ -349,7 +350,7 @@ def main(argv=None) -> int:
             f"表5-10 PDF ({stats['pages']} pages): median {stats['median']:.3f} s, "
             f"p95 {stats['p95']:.3f} s (app CPU median {stats['cpu_median']:.3f} s)"
         )
-    print(f"Load average at the end: {load_average()}")
+    print(f"Load average at end: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
     (out / "bench_sales.json").write_text(
         json.dumps({"lists": results, "export": export, "baseline": baseline, "pdf": pdf})
     )

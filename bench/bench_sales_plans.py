@@ -10,12 +10,14 @@ writes with ``COPY``: ``--customers`` customers of the demo salespeople and mana
 per order, a tenth shipped in two parts) with what was received spread over the shipment
 lines (first shipped, first paid; the last three months partly unpaid), and the plans: a
 表5-2 annual plan per salesperson and year and a 表5-4 action plan per salesperson and
-month. Then ``VACUUM ANALYZE``.
+month; the monthly roll-ups summed from the facts. Then ``VACUUM ANALYZE``.
 
 Measures, with DEBUG off, the whole request through the test client: the dashboard
 (``/sales/dashboard/``) for this year as ``manager1`` (one department), ``gm`` (everyone)
 and ``sales1`` (own figures); the 表5-3 list of a month; 表5-10's PDF of the busiest
-customer. Prints the median and p95 of each and the SQL queries per request.
+customer. Prints the median and p95 of each, the medians of the processor time of the
+serving process (app CPU) and of its PostgreSQL backend (DB CPU), and the SQL queries per
+request; ``--only dashboard`` measures only the pages whose URL contains the text.
 """
 
 from __future__ import annotations
@@ -154,10 +156,13 @@ def generate(customers: int, orders: int) -> None:
         days.sort()
         order_rows, line_rows, shipment_rows, shipline_rows = [], [], [], []
         cursor.execute(
-            "SELECT column_name FROM information_schema.columns "
+            "SELECT column_name, is_nullable FROM information_schema.columns "
             "WHERE table_name = 'sales_order' ORDER BY ordinal_position"
         )
-        order_columns = [c for (c,) in cursor.fetchall()]
+        described = cursor.fetchall()
+        order_columns = [c for c, _n in described]
+        # A column the rows leave out: NULL where the table allows it, else empty text.
+        nullable = {c for c, n in described if n == "YES"}
         dates = sorted(rng.choice(days) for _ in range(orders))
         for i, ordered_on in enumerate(dates):
             pk = order_id + i
@@ -195,15 +200,6 @@ def generate(customers: int, orders: int) -> None:
                 "updated_at": now,
                 "customer_id": str(customer),
                 "owner_id": str(owner),
-            }
-            nullable = {
-                "completion_date",
-                "ship_date",
-                "carton_count",
-                "gross_weight",
-                "net_weight",
-                "last_carton_weight",
-                "created_by_id",
             }
             order_rows.append(
                 tuple(values.get(c, "\\N" if c in nullable else "") for c in order_columns)
@@ -326,15 +322,11 @@ def generate(customers: int, orders: int) -> None:
         for year, last in seq.items():
             # The next order of the year gets the next number.
             cursor.execute(
-                "UPDATE sales_salescounter SET last = GREATEST(last, %s) "
-                "WHERE prefix = 'DD' AND year = %s",
-                [last, year],
+                "INSERT INTO ledger_numbercounter (series, year, last) VALUES ('DD', %s, %s)"
+                " ON CONFLICT (series, year)"
+                " DO UPDATE SET last = GREATEST(ledger_numbercounter.last, EXCLUDED.last)",
+                [year, last],
             )
-            if cursor.rowcount == 0:
-                cursor.execute(
-                    "INSERT INTO sales_salescounter (prefix, year, last) VALUES ('DD', %s, %s)",
-                    [year, last],
-                )
         print(
             f"{len(order_rows):,} orders, {len(line_rows):,} lines, "
             f"{len(shipment_rows):,} shipments, {len(shipline_rows):,} shipment lines",
@@ -369,12 +361,16 @@ def generate(customers: int, orders: int) -> None:
             for plan in AnnualPlan.objects.filter(pk__in=[p.pk for p in annual])
             for i, (product, _price) in enumerate(products[:10], start=1)
         )
+    # The facts went in without the services: the monthly roll-ups are summed from them.
+    from sales.services.rollups import rebuild_rollups
+
+    rebuild_rollups()
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
     print(f"generated in {time.perf_counter() - started:.0f} s", flush=True)
 
 
-def measure(runs: int) -> None:
+def measure(runs: int, only: str | None = None) -> None:
     import django
 
     django.setup()
@@ -410,42 +406,68 @@ def measure(runs: int) -> None:
         ("manager1", f"/registers/5-3/?period={month}"),
         ("gm", f"/forms/5-10/{busiest}.pdf"),
     ]
+    from bench_registers import backend_cpu_ms
     from django.core.cache import cache
 
     from sales.dashboard import sales_dashboard
 
+    def cpu_medians(cpu, db_cpu) -> str:
+        db = [d for d in db_cpu if d is not None]
+        return f"{statistics.median(cpu):.0f} | " + (f"{statistics.median(db):.0f}" if db else "—")
+
+    print(f"Load average at start: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
     # The dashboard computed afresh (nothing cached), straight from the selector.
+    print("| dashboard computed afresh | median ms | max ms | app CPU ms | DB CPU ms |")
+    print("|---|---:|---:|---:|---:|")
     for username in ("manager1", "gm", "sales1"):
         user = User.objects.get(username=username)
-        times = []
-        for _ in range(max(3, runs // 4)):
+        times, cpu, db_cpu = [], [], []
+        for _ in range(max(3, runs // 2)):
             cache.clear()
-            started = time.perf_counter()
+            db0 = backend_cpu_ms()
+            c0, started = time.process_time(), time.perf_counter()
             sales_dashboard(user, year=year)
             times.append((time.perf_counter() - started) * 1000)
-        times.sort()
-        print(f"dashboard computed afresh, {username}: median {statistics.median(times):.0f} ms")
-    print("| page | user | median ms | p95 ms | queries |")
-    print("|---|---|---:|---:|---:|")
+            cpu.append((time.process_time() - c0) * 1000)
+            db1 = backend_cpu_ms()
+            db_cpu.append(None if db0 is None or db1 is None else db1 - db0)
+        print(
+            f"| {username} | {statistics.median(times):.0f} | {max(times):.0f} "
+            f"| {cpu_medians(cpu, db_cpu)} |",
+            flush=True,
+        )
+    print("\n| page | user | median ms | p95 ms | app CPU ms | DB CPU ms | queries |")
+    print("|---|---|---:|---:|---:|---:|---:|")
     for username, url in cases:
+        if only and only not in url:
+            continue
         client = Client()
         client.force_login(User.objects.get(username=username))
         client.get(url)  # warm up
-        times = []
+        times, cpu, db_cpu = [], [], []
         for _ in range(runs):
             settings.DEBUG = True
             reset_queries()
-            started = time.perf_counter()
+            db0 = backend_cpu_ms()
+            c0, started = time.process_time(), time.perf_counter()
             response = client.get(url)
             if response.streaming:
                 b"".join(response.streaming_content)
             times.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - c0) * 1000)
+            db1 = backend_cpu_ms()
+            db_cpu.append(None if db0 is None or db1 is None else db1 - db0)
             queries = len(connection.queries)
             settings.DEBUG = False
             assert response.status_code == 200, (url, response.status_code)
         times.sort()
         p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
-        print(f"| `{url}` | {username} | {statistics.median(times):.0f} | {p95:.0f} | {queries} |")
+        print(
+            f"| `{url}` | {username} | {statistics.median(times):.0f} | {p95:.0f} "
+            f"| {cpu_medians(cpu, db_cpu)} | {queries} |",
+            flush=True,
+        )
+    print(f"Load average at end: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
 
 
 def main(argv=None) -> int:
@@ -454,12 +476,13 @@ def main(argv=None) -> int:
     parser.add_argument("--orders", type=int, default=200_000)
     parser.add_argument("--customers", type=int, default=20_000)
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--only", help="only the pages whose URL contains this text")
     args = parser.parse_args(argv)
     if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
         parser.error("set DATABASE_URL to a PostgreSQL database")
     if args.generate:
         generate(args.customers, args.orders)
-    measure(args.runs)
+    measure(args.runs, args.only)
     return 0
 
 

@@ -43,6 +43,7 @@ os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret-0123456789abcdefghi
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 
 from bench.generate import Timer, secondary_indexes  # noqa: E402
+from bench.generate_sales import link_orders_to_contracts  # noqa: E402
 
 SEED = 20261129
 CHUNK_ROWS = 50_000
@@ -70,6 +71,8 @@ NAMES = ["供货合同", "年度采购合同", "设备订货合同", "框架协�
 KINDS = [("sales", 70), ("order", 20), ("framework", 7), ("other", 3)]
 TEXTS = ["公司格式销售合同", "订货合同（标准版）", "客户版本采购合同", "框架协议", "补充协议"]
 PEOPLE = ["张伟", "刘洋", "陈静", "李明", "赵磊", "王芳", "杨帆"]
+# The family's numbered series in the ledger's counters (合同, 变更申请/通知, 档案编号, 授权委托书).
+SERIES = ("HT", "BG", "TZ", "GD", "WT")
 
 
 def _text(value) -> str:
@@ -440,10 +443,29 @@ def main(argv=None) -> int:
                 ]
                 cursor.execute(
                     "SELECT tablename FROM pg_tables WHERE tablename = ANY(%s)",
-                    [TABLES + history + ["contracts_numbercounter"]],
+                    [TABLES + history],
                 )
                 present = [r[0] for r in cursor.fetchall()]
+                # Orders name contracts (sales_order.contract_id): CASCADE would empty the
+                # sales tables too. Unlink them and lift that constraint for the truncation.
+                cursor.execute(
+                    "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                    "WHERE contype = 'f' AND conrelid = 'sales_order'::regclass "
+                    "AND confrelid = 'contracts_contract'::regclass"
+                )
+                links = cursor.fetchall()
+                cursor.execute(
+                    "UPDATE sales_order SET contract_id = NULL WHERE contract_id IS NOT NULL"
+                )
+                for name, _definition in links:
+                    cursor.execute(f'ALTER TABLE sales_order DROP CONSTRAINT "{name}"')
                 cursor.execute(f"TRUNCATE {', '.join(present)} RESTART IDENTITY CASCADE")
+                # The family's counters live in the ledger's table, beside the other series.
+                cursor.execute(
+                    "DELETE FROM ledger_numbercounter WHERE series = ANY(%s)", [list(SERIES)]
+                )
+                for name, definition in links:
+                    cursor.execute(f'ALTER TABLE sales_order ADD CONSTRAINT "{name}" {definition}')
                 cursor.execute(
                     "DELETE FROM ledger_statuschange WHERE content_type_id = %s",
                     [contract_type.pk],
@@ -536,11 +558,11 @@ def main(argv=None) -> int:
             rows = [("HT", y, n) for y, n in plan.contract_counters.items()]
             rows += [("GD", y, n) for y, n in plan.archive_counters.items()]
             rows += [("WT", y, n) for y, n in getattr(plan, "letter_counters", {}).items()]
-            for prefix, year, last in rows:
+            for series, year, last in rows:
                 cursor.execute(
-                    "INSERT INTO contracts_numbercounter (prefix, year, last) VALUES (%s, %s, %s)"
-                    " ON CONFLICT (prefix, year) DO UPDATE SET last = EXCLUDED.last",
-                    [prefix, year, last],
+                    "INSERT INTO ledger_numbercounter (series, year, last) VALUES (%s, %s, %s)"
+                    " ON CONFLICT (series, year) DO UPDATE SET last = EXCLUDED.last",
+                    [series, year, last],
                 )
             for model in (
                 cm.Contract,
@@ -561,6 +583,11 @@ def main(argv=None) -> int:
             return len(rows)
 
         timer.run("counters and sequences", counters, unit="ctr")
+
+        # Orders generated before (bench/generate_sales.py) are placed under the contracts.
+        timer.run(
+            "orders placed under contracts", lambda: link_orders_to_contracts(cursor), unit="ord"
+        )
 
         def analyze():
             for table in [*TABLES, "ledger_statuschange"]:

@@ -12,7 +12,11 @@ customers generate.py made (each order is its customer's owner's):
   fifth), a tenth of them only in part; their shipment lines carry batch, certificate,
   amount, cost (a unit cost per product) and the paid part;
 * receipts: most shipped orders are paid in full, some in part, some not at all (overdue);
-* twelve months × three years of expenses and department allocations per salesperson.
+* when contracts exist (bench/generate_contracts.py ran first), orders placed under them:
+  each customer's latest signed contract takes the customer's orders from its signing on
+  (表5-18 实际交货日期, 5-21 货款回收记录);
+* twelve months × three years of expenses and department allocations per salesperson;
+* the monthly roll-ups summed from those facts (``sales.services.rollups.rebuild_rollups``).
 
 Rows go in with ``COPY`` in chunks of orders; secondary indexes are dropped before the
 load and rebuilt after it; the history tables stay empty; ``VACUUM ANALYZE`` at the end.
@@ -46,11 +50,11 @@ SALES_TABLES = [
     "sales_salesadjustment",
     "sales_orderline",
     "sales_order",
-    "sales_salescounter",
     "sales_salesexpense",
     "sales_departmentallocation",
     "sales_productcost",
 ]
+ROLLUP_TABLES = ["sales_salespersonmonth", "sales_customermonth", "sales_productmonth"]
 HISTORY_TABLES = [
     "sales_historicalorder",
     "sales_historicalorderline",
@@ -93,6 +97,29 @@ QUANTITIES = [5, 10, 20, 24, 36, 50, 60, 100, 120, 200]
 CENT = Decimal("0.01")
 
 
+def link_orders_to_contracts(cursor) -> int:
+    """Place orders under contracts (``sales_order.contract_id``), when both exist: each
+    customer's latest contract that was signed and took orders (sealed, in force, since
+    completed or archived) gets the customer's orders dated on or after its signing, as
+    the order page would have linked them. One ``UPDATE`` (a hash join); returns how many
+    orders it linked."""
+    cursor.execute(
+        """
+        UPDATE sales_order o SET contract_id = c.id
+        FROM (
+            SELECT DISTINCT ON (customer_id) id, customer_id, signed_on
+            FROM contracts_contract
+            WHERE status IN ('sealed', 'in_force', 'completed', 'archived')
+              AND signed_on IS NOT NULL
+            ORDER BY customer_id, signed_on DESC, id DESC
+        ) c
+        WHERE o.customer_id = c.customer_id AND o.ordered_on >= c.signed_on
+          AND o.contract_id IS NULL AND o.status <> 'cancelled'
+        """
+    )
+    return cursor.rowcount
+
+
 def copy(cursor, table: str, columns: list[str], lines: list[str]) -> int:
     if lines:
         cursor.copy_expert(
@@ -126,8 +153,11 @@ def main(argv=None) -> int:
             return 1
         if args.reset:
             cursor.execute(
-                f"TRUNCATE {', '.join(SALES_TABLES + HISTORY_TABLES)} RESTART IDENTITY CASCADE"
+                f"TRUNCATE {', '.join(SALES_TABLES + ROLLUP_TABLES + HISTORY_TABLES)} "
+                "RESTART IDENTITY CASCADE"
             )
+            # The order numbers' counters live in the ledger's table, beside the other series.
+            cursor.execute("DELETE FROM ledger_numbercounter WHERE series = 'DD'")
         cursor.execute("SELECT id, owner_id FROM ledger_customer ORDER BY id")
         customers = cursor.fetchall()
         cursor.execute(
@@ -277,7 +307,8 @@ def main(argv=None) -> int:
             print(f"  {counts['order']:>9,} orders, {counts['line']:>10,} lines", flush=True)
         for year, last in seq_by_year.items():
             cursor.execute(
-                "INSERT INTO sales_salescounter (prefix, year, last) VALUES ('DD', %s, %s)",
+                "INSERT INTO ledger_numbercounter (series, year, last) VALUES ('DD', %s, %s)"
+                " ON CONFLICT (series, year) DO UPDATE SET last = EXCLUDED.last",
                 [year, last],
             )
         first = today.replace(day=1)
@@ -307,7 +338,24 @@ def main(argv=None) -> int:
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                 f"COALESCE(MAX(id), 1)) FROM {table}"
             )
-        for table in load_tables:
+        t0 = time.perf_counter()
+        linked = link_orders_to_contracts(cursor)
+        print(
+            f"  placed {linked:,} orders under contracts in {time.perf_counter() - t0:.1f} s",
+            flush=True,
+        )
+        # The facts went in without the services: the monthly roll-ups (表5-11, the
+        # dashboard) are summed from them, as `manage.py rebuild_sales_rollups` does.
+        from sales.services.rollups import rebuild_rollups
+
+        t0 = time.perf_counter()
+        rolled = rebuild_rollups()
+        print(
+            f"  roll-ups {', '.join(f'{k} {v:,}' for k, v in rolled.items())} rows "
+            f"in {time.perf_counter() - t0:.1f} s",
+            flush=True,
+        )
+        for table in [*load_tables, *ROLLUP_TABLES]:
             cursor.execute(f"VACUUM ANALYZE {table}")
     print(
         f"Done in {time.perf_counter() - started:.1f} s: {counts['order']:,} orders, "

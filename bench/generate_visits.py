@@ -42,7 +42,6 @@ TABLES = [
     "visits_visitplan",
     "visits_visitschedule",
     "visits_plannedvisit",
-    "visits_visitcounter",
 ]
 PURPOSES = ("产品推介", "回访", "催收货款", "新品试样", "合同洽谈", "售后服务", "需求调研")
 RECORDS = (
@@ -94,6 +93,8 @@ def main(argv=None) -> int:
 
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE")
+        # 表5-29's counters live in the ledger's table, beside the other series.
+        cursor.execute("DELETE FROM ledger_numbercounter WHERE series = 'BF'")
         indexes = secondary_indexes(cursor, TABLES)
         for name, _sql in indexes:
             cursor.execute(f'DROP INDEX IF EXISTS "{name}"')
@@ -160,7 +161,7 @@ def main(argv=None) -> int:
 
         def counter_rows():
             for year, last in sorted(numbers.items()):
-                yield f"5-29\t{year}\t{last}\n"
+                yield f"BF\t{year}\t{last}\n"
 
         def tally():
             cursor.execute(
@@ -172,8 +173,10 @@ def main(argv=None) -> int:
 
         timer.run("visits_visittally", tally)
         timer.run(
-            "visits_visitcounter",
-            lambda: copy_rows(raw, "visits_visitcounter", ["form", "year", "last"], counter_rows()),
+            "ledger_numbercounter (BF)",
+            lambda: copy_rows(
+                raw, "ledger_numbercounter", ["series", "year", "last"], counter_rows()
+            ),
         )
         timer.run(
             "visits_followup",

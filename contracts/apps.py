@@ -6,3 +6,16 @@ class ContractsConfig(AppConfig):
     name = "contracts"
     verbose_name = _("Contract ledgers")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # Which contract a sales order may name is this family's rule: given to the sales
+        # family here (it never imports this one; see sales.contract_links).
+        from contracts import selectors
+        from sales.contract_links import ContractRule, set_contract_rule
+
+        set_contract_rule(
+            ContractRule(
+                visible=selectors.contracts_visible_to,
+                linkable=selectors.contracts_taking_orders,
+            )
+        )

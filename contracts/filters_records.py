@@ -2,7 +2,9 @@
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db import connections
+from django.db.models import Q, Value
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from ledger.engine.filters import MonthFilter, RegisterFilterSet
@@ -22,17 +24,49 @@ class YearFilter(django_filters.NumberFilter):
         self.extra.setdefault("max_value", 9999)
 
 
+MAX_SEARCH = 60
+
+
 def contract_search(prefix: str):
-    """A search over the contract's number and name and the customer's name."""
+    """A search over the contract's number and name and the customer's name (``icontains``
+    on each, case ignored; at most ``MAX_SEARCH`` characters are used).
+
+    Written as two small sets looked up once per query — the contracts whose number or name
+    contains the text, the customers whose name does — so the register's own rows are not
+    joined to test it. On PostgreSQL both sets are narrowed through character-pair indexes
+    (contracts: ``contract_number_bigram_idx`` / ``contract_name_bigram_idx``, migration
+    ``contracts 0005``; customers: the registry's ``search_key`` index, see
+    ``ledger.search``) before ``LIKE`` confirms them, so the rows found are exactly those of
+    ``icontains``.
+    """
 
     def search(self, queryset, name, value):
-        value = value.strip()
+        from contracts.models import Contract
+        from ledger.models import Customer
+        from ledger.models.customers import name_key
+        from ledger.search import Bigrams, bigrams
+
+        value = value.strip()[:MAX_SEARCH]
         if not value:
             return queryset
+        contracts = Contract.objects.filter(Q(number__icontains=value) | Q(name__icontains=value))
+        customers = Customer.objects.filter(name__icontains=value)
+        if len(value) >= 2 and connections[queryset.db].vendor == "postgresql":
+            # Every pair of the upper-cased text is a pair of a field that contains it.
+            wanted = Bigrams(Upper(Value(value)))
+            contracts = contracts.alias(
+                number_pairs=Bigrams(Upper("number")), name_pairs=Bigrams(Upper("name"))
+            ).filter(Q(number_pairs__contains=wanted) | Q(name_pairs__contains=wanted))
+            key = name_key(value)
+            if len(key) >= 2:
+                # A name containing the text has a name_key containing the text's key.
+                customers = customers.alias(search_pairs=Bigrams("search_key")).filter(
+                    search_pairs__contains=bigrams(key)
+                )
+        own = "pk" if not prefix else f"{prefix.removesuffix('__')}_id"
         return queryset.filter(
-            Q(**{f"{prefix}number__icontains": value})
-            | Q(**{f"{prefix}name__icontains": value})
-            | Q(**{f"{prefix}customer__name__icontains": value})
+            Q(**{f"{own}__in": contracts.values("pk")})
+            | Q(**{f"{prefix}customer_id__in": customers.values("pk")})
         )
 
     return search

@@ -90,6 +90,20 @@ def contracts_visible_to(user: User) -> QuerySet[Contract]:
     return Contract.objects.filter(rule)
 
 
+# A sales order may be placed under a contract once it is signed: sealed (已盖章) or in force
+# (已生效). Not before (a contract under review or approved but unsealed may still change or
+# fall through), and not after it ended (已完成, 已归档: nothing more is delivered under it);
+# a link made while it was open stays when the contract moves on.
+ORDER_LINK_STATES = frozenset({ContractStatus.SEALED, ContractStatus.IN_FORCE})
+
+
+def contracts_taking_orders(user: User) -> QuerySet[Contract]:
+    """The contracts ``user`` may place a sales order under now: those the user may see,
+    sealed or in force, of any kind (the order's customer is checked by the order service,
+    see ``sales.contract_links``, which receives this rule at start-up)."""
+    return contracts_visible_to(user).filter(status__in=ORDER_LINK_STATES)
+
+
 def get_contract_for(user: User, pk: Any) -> Contract:
     """The contract ``pk`` if ``user`` may see it; 404 when missing or forbidden."""
     try:
@@ -514,11 +528,19 @@ def contracts_waiting_for(user: User) -> QuerySet[Contract]:
     rule = contract_detail_q(user)
     if sees_overdue_reviews(user) and rule is not None:
         wanted |= Q(pk__in=overdue_rounds().values("contract_id")) & rule
-    deadline = ReviewRound.objects.filter(
-        contract_id=OuterRef("pk"), outcome=ReviewRound.Outcome.OPEN
-    ).values("deadline")[:1]
+    deadline = (
+        ReviewRound.objects.filter(contract_id=OuterRef("pk"), outcome=ReviewRound.Outcome.OPEN)
+        .order_by("-number")
+        .values("deadline")[:1]
+    )
+    # Every case above is a contract in one of these states: said once more, so the
+    # database reads them from the status index instead of testing every contract.
+    # The few contracts found are then joined to their customer and owner by key (a join
+    # in the same statement would read every customer to test the rule).
+    waiting_states = (ContractStatus.RETURNED, ContractStatus.APPROVED, ContractStatus.IN_REVIEW)
+    found = Contract.objects.filter(wanted, status__in=waiting_states).values("pk")
     return (
-        Contract.objects.filter(wanted)
+        Contract.objects.filter(pk__in=found)
         .annotate(review_deadline=Subquery(deadline))
         .select_related("customer", "owner")
     )

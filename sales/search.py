@@ -13,7 +13,7 @@ keeps, so the search is evaluated on the line table alone:
   in their own (small) tables — PostgreSQL hashes the keys found and probes each line,
   only for lines whose batch number did not match. On PostgreSQL the order numbers are
   found through their character pairs (``order_number_bigram_idx``, migration
-  ``sales 0004``), the index shape of the customer search (``ledger.search``), and
+  ``sales 0007``), the index shape of the customer search (``ledger.search``), and
   confirmed with ``LIKE``.
 
 The lines found are exactly those of ``icontains`` on the four joined fields: the copied

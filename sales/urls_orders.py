@@ -9,6 +9,7 @@ from sales.views import costs, orders
 urlpatterns: list = [
     path("orders/", orders.OrderListView.as_view(), name="order-list"),
     path("orders/new/", orders.OrderFormView.as_view(), name="order-create"),
+    path("orders/contracts/", orders.order_contract_choices, name="order-contract-choices"),
     path("orders/<int:pk>/", orders.OrderDetailView.as_view(), name="order-detail"),
     path("orders/<int:pk>/edit/", orders.OrderFormView.as_view(), name="order-edit"),
     path(

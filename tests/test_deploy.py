@@ -94,3 +94,26 @@ def test_seed_demo_is_safe_to_run_twice():
     owners = set(Customer.objects.values_list("owner__username", flat=True))
     assert {"sales1", "sales2", "sales3"} <= owners
     assert len(set(Customer.objects.values_list("category", flat=True))) == 4
+    # The demo's sales went in without the services: its monthly roll-ups are summed after.
+    from sales.models import SalespersonMonth
+    from sales.services.rollups import rollup_differences
+
+    assert SalespersonMonth.objects.filter(lines__gt=0).exists()
+    assert rollup_differences() == []
+
+
+@pytest.mark.django_db(transaction=True)  # the workflow mails leave on commit
+def test_seed_demo_sends_no_mail_and_prints_none(capsys, settings):
+    """The demo's workflows would mail the demo users: ``seed_demo`` keeps those messages
+    in memory (counted), whatever the configured backend, so the console shows no e-mail."""
+    from django.core import mail
+    from django.core.management import call_command
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    before = list(mail.outbox)
+    call_command("seed_demo")
+    out = capsys.readouterr().out
+    assert "Subject:" not in out
+    assert "Demo data ready" in out
+    assert "workflow e-mails of the demo data were not sent" in out
+    assert mail.outbox == before  # the caller's outbox is left as it was

@@ -8,7 +8,9 @@
 - ``ChangeRequest`` (5-15): 拟制 → 审核 → 批准 by three different people; approval applies
   its proposed values as a new ``ContractVersion`` and issues one ``ChangeNotice`` (a row of
   5-16) per ticked department.
-- ``NumberCounter``: the gapless 编号 per form and year, allocated in the database.
+
+Their 编号 (``HT-``, ``BG-``, ``TZ-2026-0001``) are gapless per year, allocated in the database
+by ``ledger.numbering``.
 
 States move only through ``ledger.workflow.transition`` (see ``contracts.services``); the
 predicates that decide who may move them live in ``contracts.selectors``.
@@ -43,7 +45,6 @@ __all__ = [
     "ContractTextVersion",
     "ContractVersion",
     "NoticeDepartment",
-    "NumberCounter",
     "Opinion",
     "ReviewBox",
     "ReviewRound",
@@ -74,22 +75,6 @@ def _effect(name: str):
 
     effect.__name__ = name
     return effect
-
-
-class NumberCounter(models.Model):
-    """The last 编号 given for one form (``prefix``) in one year; locked while allocating."""
-
-    prefix = models.CharField(max_length=8)
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["prefix", "year"], name="contracts_counter_unique"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.prefix}-{self.year}: {self.last}"
 
 
 class ContractStatus(models.TextChoices):

@@ -2,8 +2,8 @@
 contract texts (表5-23), letters of authorisation (表5-24) and the archive (表5-25).
 
 Numbers a record carries on paper (档案编号 ``GD-2026-0001``, 证号 ``WT-2026-0001``) are
-gapless per series and year, drawn from the family's ``NumberCounter`` inside the
-transaction that creates the record.
+gapless per series and year, drawn from ``ledger.numbering`` inside the transaction that
+creates the record.
 """
 
 from django.conf import settings

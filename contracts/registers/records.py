@@ -37,6 +37,12 @@ from contracts.models import (
     ContractTextUse,
     ReviewStep,
 )
+from contracts.selectors_orders import (
+    delivered_on_subquery,
+    last_receipt_subquery,
+    received_text,
+    received_total_subquery,
+)
 from contracts.selectors_records import (
     archives_visible_to,
     authorizations_visible_to,
@@ -176,7 +182,8 @@ def ordered_quantity():
 @site.register
 class OrderContractRegister(ContractRegister):
     """表5-18: the order contracts (合同种类 订货合同) with the quantity ordered and the
-    delivery date asked for. 实际交货日期 comes from the shipments of the sales orders."""
+    delivery date asked for. 实际交货日期 is the latest shipment of the sales orders placed
+    under the contract (``contracts.selectors_orders``)."""
 
     code = "5-18"
     title = "订货合同登记台账"
@@ -189,7 +196,8 @@ class OrderContractRegister(ContractRegister):
     annotations = ("ordered", "owner_name", "delivered_on")
     help_text = (
         "订货合同（合同种类为订货合同）的订货数量与要求交货日期；"
-        "实际交货日期取自销售发货记录，未关联时为空。"
+        "实际交货日期为关联本合同的订货单最近一次出货的日期（部分交货时为最近一批的日期），"
+        "尚无订货单关联或尚未出货时为空。"
     )
     columns = (
         Column("序号", kind=Kind.SEQ, width=6),
@@ -210,7 +218,7 @@ class OrderContractRegister(ContractRegister):
         return queryset.annotate(
             ordered=ordered_quantity(),
             owner_name=user_name("owner"),
-            delivered_on=Value(None, output_field=CharField()),
+            delivered_on=delivered_on_subquery("pk"),
         )
 
     def row_url(self, row, context):
@@ -298,14 +306,17 @@ class ReviewRegister(ContractRegister):
     model = ReviewStep
     orientation = "portrait"
     filterset_class = ReviewStepFilter
-    # Newest decision first, along the index of migration 0003.
+    # Newest decision first, along the index of migration 0003; one year at a time (the
+    # paper register is kept per year), so a department's count reads one year's decisions.
     default_ordering = ("-signed_at", "-pk")
+    period = PeriodKind.YEAR
+    period_field = "signed_at"
     month_field = "signed_at"
     header_fields = (HeaderField("编号"), HeaderField("单位名称"), HeaderField("登记日期"))
     footer = ("填表", "审核")
     extra_values = ("pk", "round__contract_id")
     help_text = (
-        "每个部门在合同评审表（表5-14）上的每一次评审结论，按评审日期排列；"
+        "每个部门在合同评审表（表5-14）上的每一次评审结论，按年度、按评审日期排列；"
         "退回后重新提交的评审轮次均保留。"
     )
     columns = (
@@ -331,10 +342,20 @@ class ReviewRegister(ContractRegister):
         return self.contract_url(row.get("round__contract_id"))
 
 
+def received_record(row) -> str:
+    """货款回收记录 of a 5-21 row: the contract's, on its first line (see the register)."""
+    if row.get("pk") != row.get("first_line"):
+        return ""
+    return received_text(row.get("received_total"), row.get("received_last"))
+
+
 @site.register
 class SalesStatisticsRegister(ContractRegister):
     """表5-21: per salesperson, what each signed contract sold (one row per line) in the
-    period. 货款回收记录 comes from the receipts of the sales orders."""
+    period. 货款回收记录 is what the sales orders placed under the contract received
+    (``contracts.selectors_orders``): a figure of the whole contract, so it stands on the
+    contract's first line only (its lines are listed together; a sum repeated on every
+    line would read as received per line)."""
 
     code = "5-21"
     title = "销售合同统计台账"
@@ -347,10 +368,11 @@ class SalesStatisticsRegister(ContractRegister):
     header_fields = (HeaderField("编号"), HeaderField("部门名称"), HeaderField("统计日期"))
     footer = ("填表人", "主管")
     extra_values = ("pk", "contract_id")
-    annotations = ("salesperson", "goods", "received")
+    annotations = ("salesperson", "goods", "first_line", "received_total", "received_last")
     help_text = (
         "按销售人员统计已签订合同的货物、数量、单价与成交金额；"
-        "货款回收记录取自收款记录，未关联时为空。"
+        "货款回收记录为关联本合同的订货单累计收款金额，括号内为最近一次收款日期，"
+        "按合同记在该合同的第一行；尚无订货单关联时为空。"
     )
     columns = (
         Column("序号", kind=Kind.SEQ, width=6),
@@ -362,7 +384,14 @@ class SalesStatisticsRegister(ContractRegister):
         Column("数量", "quantity", kind=Kind.DECIMAL, width=8),
         Column("单价", "unit_price", kind=Kind.MONEY, width=11),
         Column("成交金额", "amount", kind=Kind.MONEY, width=12),
-        Column("货款回收记录", "received", width=14, orderable=False),
+        Column(
+            "货款回收记录",
+            name="received",
+            value=received_record,
+            needs=("pk", "first_line", "received_total", "received_last"),
+            width=22,
+            orderable=False,
+        ),
         Column("备注", "contract__remarks", width=12),
     )
     totals = ("amount",)
@@ -379,10 +408,15 @@ class SalesStatisticsRegister(ContractRegister):
             "product_name",
             output_field=CharField(),
         )
+        first_line = ContractLine.objects.filter(contract=OuterRef("contract_id")).order_by(
+            "position", "pk"
+        )
         return queryset.annotate(
             salesperson=user_name("contract__owner"),
             goods=goods,
-            received=Value(None, output_field=CharField()),
+            first_line=Subquery(first_line.values("pk")[:1]),
+            received_total=received_total_subquery("contract_id"),
+            received_last=last_receipt_subquery("contract_id"),
         )
 
     def row_url(self, row, context):

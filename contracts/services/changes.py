@@ -24,7 +24,7 @@ from contracts.models import (
     NoticeDepartment,
 )
 from contracts.services.contracts import _timeline
-from contracts.services.numbering import next_number
+from ledger.numbering import next_number
 from ledger.workflow import transition
 
 REQUEST_PREFIX = "BG"
@@ -156,7 +156,7 @@ def change_create(
         if not change.applied_on:
             change.applied_on = timezone.localdate()
         change.proposed = {k: _stored(v) for k, v in values.items()}
-        change.number = next_number(prefix=REQUEST_PREFIX, year=change.applied_on.year)
+        change.number = next_number(REQUEST_PREFIX, change.applied_on.year)
         change.full_clean()
         change._history_user = actor
         change.save()
@@ -215,7 +215,7 @@ def change_approve(*, change: ChangeRequest, actor: User) -> ContractVersion:
             obj=locked, to=ChangeStatus.APPROVED, actor=actor, expected_state=ChangeStatus.CHECKED
         )
         version = _apply(contract=contract, change=locked, actor=actor)
-        locked.notice_number = next_number(prefix=NOTICE_PREFIX, year=timezone.localdate().year)
+        locked.notice_number = next_number(NOTICE_PREFIX, timezone.localdate().year)
         locked.save(update_fields=["notice_number"])
         departments = [d for d in NoticeDepartment.values if d in (locked.notify_departments or [])]
         ChangeNotice.objects.bulk_create(

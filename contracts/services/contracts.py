@@ -24,8 +24,8 @@ from contracts.models import (
     ReviewRound,
     ReviewStep,
 )
-from contracts.services.numbering import next_number
 from ledger.models import EventKind
+from ledger.numbering import next_number
 from ledger.selectors import customers_visible_to
 from ledger.services.base import lock_version
 from ledger.services.customers import customer_event_record_from_source
@@ -132,7 +132,7 @@ def contract_create(
                 setattr(contract, field, data[field])
         if lines:
             contract.amount = sum((_line_amount(x) for x in lines), Decimal("0"))
-        contract.number = next_number(prefix=NUMBER_PREFIX, year=year)
+        contract.number = next_number(NUMBER_PREFIX, year)
         contract.full_clean()
         contract._history_user = actor
         contract.save()

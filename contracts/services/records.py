@@ -34,7 +34,7 @@ from contracts.selectors_records import (
     inspection_contract_choices,
     text_use_contract_choices,
 )
-from contracts.services.numbering import next_number
+from ledger.numbering import next_number
 from ledger.services.base import update_record
 
 INSPECTION_FIELDS = (
@@ -76,12 +76,6 @@ ARCHIVE_FIELDS = ("archived_on", "copies", "remarks")
 # The state a contract must have reached before it is archived, and the one archiving
 # moves it to, where the contract's workflow declares them.
 COMPLETED, ARCHIVED = "completed", "archived"
-
-
-def allocate_number(*, series: str, year: int) -> str:
-    """The next number of ``series`` in ``year`` (``GD-2026-0001``): gapless, from the
-    family's counter (``contracts.services.numbering``), inside the creating transaction."""
-    return next_number(prefix=series, year=year)
 
 
 def _assign(record, data: Mapping[str, Any], fields) -> None:
@@ -223,7 +217,7 @@ def authorization_create(*, actor: User, data: Mapping[str, Any]) -> Authorizati
     _check_handler(actor, letter)
     # Validate before a number is drawn, so a refused letter leaves no trace.
     letter.full_clean(exclude=["number"])
-    letter.number = allocate_number(series=RecordSeries.AUTHORIZATION, year=letter.issued_on.year)
+    letter.number = next_number(RecordSeries.AUTHORIZATION, letter.issued_on.year)
     letter.full_clean()
     letter._history_user = actor
     letter.save()
@@ -310,7 +304,7 @@ def contract_archive(
     if archive.archived_on is None:
         archive.archived_on = timezone.localdate()
     archive.full_clean(exclude=["number"])
-    archive.number = allocate_number(series=RecordSeries.ARCHIVE, year=archive.archived_on.year)
+    archive.number = next_number(RecordSeries.ARCHIVE, archive.archived_on.year)
     archive.full_clean()
     archive._history_user = actor
     archive.save()

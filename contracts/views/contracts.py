@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from contracts import selectors
 from contracts.forms import ContractForm, LineFormSet, lines_of
 from contracts.models import ContractStatus
+from contracts.selectors_orders import contract_orders_for
 from contracts.services.contracts import (
     contract_create,
     contract_move,
@@ -92,6 +93,7 @@ def contract_detail(request, pk):
             "rounds": rounds,
             "versions": versions,
             "changes": changes,
+            "sales": contract_orders_for(user, contract),
             "actions": _actions(user, contract),
             "can_edit": selectors.may_edit_contract(user, contract),
             "can_change": selectors.may_draft_change(user, contract),

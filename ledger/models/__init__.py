@@ -13,6 +13,7 @@ from ledger.models.customers import (
 from ledger.models.exports import ExportJob, ExportKind, ExportStatus, MonthClose
 from ledger.models.generations import DataGeneration
 from ledger.models.integrity import HistoryChain, HistoryFieldSet, HistorySeal
+from ledger.models.numbering import NumberCounter
 from ledger.models.products import Product
 from ledger.models.submissions import FormSubmission
 from ledger.models.supervision import (
@@ -48,6 +49,7 @@ __all__ = [
     "LedgerConfirmation",
     "LedgerReview",
     "MonthClose",
+    "NumberCounter",
     "Product",
     "ReviewFinding",
     "ServiceKind",

@@ -2,11 +2,15 @@
 invoice, an adjustment, expenses, allocations and product costs. Choices are limited by
 the same selectors that limit the rows; the services decide what may be saved."""
 
+import json
+
 from django import forms
 from django.forms import formset_factory
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from ledger.models import Product
+from sales.contract_links import contract_choices
 from sales.models import AdjustmentKind, Order
 from sales.selectors import (
     order_customer_choices,
@@ -47,7 +51,15 @@ class OrderForm(forms.ModelForm):
 
     class Meta:
         model = Order
-        fields = ["customer", "owner", "ordered_on", "remarks", "is_export", *EXPORT_FIELDS]
+        fields = [
+            "customer",
+            "contract",
+            "owner",
+            "ordered_on",
+            "remarks",
+            "is_export",
+            *EXPORT_FIELDS,
+        ]
         widgets = {
             "ordered_on": DATE,
             "completion_date": DATE,
@@ -60,14 +72,47 @@ class OrderForm(forms.ModelForm):
         self.fields["customer"].queryset = order_customer_choices(user).order_by("name")
         self.fields["owner"].queryset = order_owner_choices(user).order_by("username")
         self.fields["owner"].required = False
+        # 合同: the chosen customer's contracts that take orders (and the order's own);
+        # choosing another customer fetches that one's (htmx, sales:order-contract-choices).
+        contract = self.fields["contract"]
+        order = self.instance if self.instance.pk else None
+        contract.queryset = contract_choices(
+            user, order, customer_id=self.chosen_customer_id()
+        ).order_by("-signed_on", "-number")
+        contract.widget.attrs.update(
+            {
+                "hx-get": reverse("sales:order-contract-choices"),
+                "hx-trigger": "change from:#id_customer",
+                "hx-include": "#id_customer",
+                "hx-target": "this",
+                "hx-swap": "innerHTML",
+            }
+        )
+        if order is not None:
+            contract.widget.attrs["hx-vals"] = json.dumps({"order": order.pk})
+        contract.help_text = _(
+            "Optional: the customer's contract the order is placed under (sealed or in force)."
+        )
+        contract.error_messages["invalid_choice"] = _(
+            "Choose a contract that is sealed or in force and that you may see."
+        )
         if self.instance.pk is None:
             self.fields.pop("reason")
+
+    def chosen_customer_id(self) -> int | None:
+        """The customer the form is for: as posted, else the order's or the initial one."""
+        if self.is_bound:
+            raw = self.data.get(self.add_prefix("customer"))
+        else:
+            raw = self.initial.get("customer") or self.instance.customer_id
+        raw = str(getattr(raw, "pk", raw) or "")
+        return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 19 else None
 
     def export_fields(self):
         return [self[name] for name in EXPORT_FIELDS]
 
     def main_fields(self):
-        names = ["customer", "owner", "ordered_on", "remarks", "is_export"]
+        names = ["customer", "contract", "owner", "ordered_on", "remarks", "is_export"]
         if "reason" in self.fields:
             names.append("reason")
         return [self[name] for name in names]

@@ -31,7 +31,6 @@ __all__ = [
     "ProductCost",
     "Receipt",
     "SalesAdjustment",
-    "SalesCounter",
     "SalesExpense",
     "Shipment",
     "ShipmentLine",
@@ -73,27 +72,6 @@ def _may_ship_all(user, order) -> bool:
     return not left and can_ship_order(user, order)
 
 
-class SalesCounter(models.Model):
-    """The last number given per form prefix and year (订货单 DD-2026-0001 …).
-
-    Locked with ``select_for_update`` inside the transaction that creates the record, so
-    numbers are gapless and distinct under concurrent creates (a rolled-back create gives
-    its number back with the rest of its transaction).
-    """
-
-    prefix = models.CharField(max_length=8)
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["prefix", "year"], name="sales_counter_unique"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.prefix}-{self.year}: {self.last}"
-
-
 class OrderStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     CONFIRMED = "confirmed", _("Confirmed")
@@ -128,6 +106,21 @@ class Order(models.Model):
         _("status"), max_length=20, choices=OrderStatus.choices, default=OrderStatus.DRAFT
     )
     remarks = models.CharField(_("remarks"), max_length=200, blank=True)
+    # The contract the order is placed under (表5-18 实际交货日期 and 5-21 货款回收记录 read the
+    # shipments and receipts of a contract's orders). Optional: most orders have none. The
+    # contract family's rule decides which contract an order may name (see
+    # ``sales.contract_links``): the order's own customer's, one the user may see, signed
+    # (已盖章) or in force (已生效) when the link is made. PROTECT, not SET_NULL: a contract
+    # with orders is never deleted (contracts end as 已完成 / 已归档, not by deletion), and
+    # an order's link never vanishes without a line in its history.
+    contract = models.ForeignKey(
+        "contracts.Contract",
+        verbose_name=_("contract"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="orders",
+    )
     # Kept by the services (sums of lines, receipts, adjustments, invoices).
     total_amount = models.DecimalField(_("total"), default=0, editable=False, **MONEY)
     received_amount = models.DecimalField(_("received"), default=0, editable=False, **MONEY)
@@ -453,6 +446,15 @@ class ShipmentLine(models.Model):
                 ],
             ),
             models.Index(fields=["owner", "shipped_on", "id"], name="shipline_owner_date_idx"),
+            # The lines still owed, by shipping date, with what the dashboard's ageing of
+            # receivables sums: read index-only for the recent months (older months come
+            # from the monthly roll-up).
+            models.Index(
+                fields=["shipped_on"],
+                include=["owner", "amount", "paid_amount"],
+                condition=Q(amount__gt=F("paid_amount")),
+                name="shipline_open_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gt=0), name="shipline_quantity_gt_0"),

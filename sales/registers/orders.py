@@ -1,8 +1,8 @@
 """Registers of the sales family built on orders and shipments, declared on ``ledger.engine``:
 
 - 表5-6 产品销售记录台账: one row per shipment line, with carrier and waybill;
-- 表5-11 月份销售实绩统计表: one row per salesperson for a month, every figure computed by
-  the database from shipments, adjustments, receipts, expenses and allocations;
+- 表5-11 月份销售实绩统计表: one row per salesperson for a month, every figure read from the
+  month's roll-up of shipments, adjustments and receipts, the expenses and allocations;
 - 表5-12 年度产品销售台账: one row per shipment line of a year, 欠款 = 金额 − 已付货款;
 - 表5-13 企业销售记录: the yearly traceability record of the same shipment lines.
 """
@@ -16,9 +16,8 @@ from django.db.models import (
     DecimalField,
     ExpressionWrapper,
     F,
-    OuterRef,
-    Subquery,
-    Sum,
+    FilteredRelation,
+    Q,
     Value,
 )
 from django.db.models.functions import Cast, Coalesce, Concat, NullIf
@@ -31,14 +30,7 @@ from ledger.engine import Column, Family, HeaderField, Kind, Register, site
 from ledger.engine.columns import total_difference
 from ledger.engine.filters import RegisterFilterSet
 from ledger.engine.periods import PeriodKind
-from sales.models import (
-    AdjustmentKind,
-    DepartmentAllocation,
-    Receipt,
-    SalesAdjustment,
-    SalesExpense,
-    ShipmentLine,
-)
+from sales.models import ShipmentLine
 from sales.search import search_shipment_lines
 from sales.selectors import (
     can_create_order,
@@ -260,10 +252,9 @@ class EnterpriseSalesRecord(ShipmentLineRegister):
         )
 
 
-def _sum(queryset, field: str):
-    """A correlated sum per salesperson (``owner`` = the row's user), 0 when none."""
-    total = queryset.order_by().values("_owner").annotate(total=Sum(field)).values("total")[:1]
-    return Coalesce(Subquery(total, output_field=MONEY), ZERO, output_field=MONEY)
+def _figure(path: str):
+    """A joined roll-up column of 表5-11, 0 when the month has no row."""
+    return Coalesce(F(path), ZERO, output_field=MONEY)
 
 
 class SalesResultsFilter(RegisterFilterSet):
@@ -371,35 +362,30 @@ class MonthlySalesResults(Register):
         return salespeople_visible_to(context.user).filter(is_active=True)
 
     def annotate(self, queryset, context):
-        period = context.period
-        first, following = period.first, period.following
-        shipped = ShipmentLine.objects.filter(
-            owner=OuterRef("pk"), shipped_on__gte=first, shipped_on__lt=following
-        ).annotate(_owner=F("owner"))
-        adjusted = SalesAdjustment.objects.filter(
-            order__owner=OuterRef("pk"), occurred_on__gte=first, occurred_on__lt=following
-        ).annotate(_owner=F("order__owner"))
-        received = Receipt.objects.filter(
-            order__owner=OuterRef("pk"), received_on__gte=first, received_on__lt=following
-        ).annotate(_owner=F("order__owner"))
-        expenses = SalesExpense.objects.filter(salesperson=OuterRef("pk"), month=first).annotate(
-            _owner=F("salesperson")
+        # Each figure is read once per salesperson from the month's roll-up (kept by the
+        # services that record shipments, adjustments and receipts), the expenses and the
+        # allocation: at most one row of each, joined. The derived figures are arithmetic
+        # on those columns, so neither the rows nor the 合计 row sums a fact table.
+        first = context.period.first
+        queryset = queryset.annotate(
+            _month=FilteredRelation("sales_months", condition=Q(sales_months__month=first)),
+            _expense=FilteredRelation("sales_expenses", condition=Q(sales_expenses__month=first)),
+            _share=FilteredRelation(
+                "department_allocations", condition=Q(department_allocations__month=first)
+            ),
         )
-        shares = DepartmentAllocation.objects.filter(
-            salesperson=OuterRef("pk"), month=first
-        ).annotate(_owner=F("salesperson"))
         queryset = queryset.annotate(
             salesperson=user_name_self(),
-            sales=_sum(shipped, "amount"),
-            cost=_sum(shipped, "cost"),
-            returns=_sum(adjusted.filter(kind=AdjustmentKind.RETURN), "amount"),
-            allowances=_sum(adjusted.filter(kind=AdjustmentKind.ALLOWANCE), "amount"),
-            losses=_sum(adjusted.filter(kind=AdjustmentKind.WRITE_OFF), "amount"),
-            salary=_sum(expenses, "salary"),
-            travel=_sum(expenses, "travel"),
-            other=_sum(expenses, "other"),
-            share=_sum(shares, "amount"),
-            received=_sum(received, "amount"),
+            sales=_figure("_month__sales"),
+            cost=_figure("_month__cost"),
+            returns=_figure("_month__returns"),
+            allowances=_figure("_month__allowances"),
+            losses=_figure("_month__losses"),
+            salary=_figure("_expense__salary"),
+            travel=_figure("_expense__travel"),
+            other=_figure("_expense__other"),
+            share=_figure("_share__amount"),
+            received=_figure("_month__received"),
         )
         queryset = queryset.annotate(
             net=money(F("sales") - F("returns") - F("allowances") - F("losses")),

@@ -1,7 +1,9 @@
 """Writes to orders (表5-8 / 5-9) and the facts recorded against them: shipments, receipts,
 invoices, returns/allowances/write-offs. Views, commands and the demo call these; none of
 them re-implements a rule. Every function is keyword-only, runs in one transaction and
-validates with ``full_clean`` before saving; a refused write saves nothing.
+validates with ``full_clean`` before saving; a refused write saves nothing. What a fact adds
+to the monthly roll-ups (表5-11, the dashboard) is written in the same transaction
+(``sales.services.rollups``).
 """
 
 from __future__ import annotations
@@ -20,10 +22,12 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from ledger.models import Customer, EventKind, Product
+from ledger.numbering import format_number, next_value
 from ledger.selectors import customers_visible_to
 from ledger.services.base import stale_error
 from ledger.services.customers import customer_event_record_from_source
 from ledger.workflow import transition
+from sales.contract_links import check_order_contract
 from sales.models import (
     AdjustmentKind,
     Invoice,
@@ -32,7 +36,6 @@ from sales.models import (
     OrderStatus,
     Receipt,
     SalesAdjustment,
-    SalesCounter,
     Shipment,
     ShipmentLine,
 )
@@ -45,11 +48,13 @@ from sales.selectors import (
     order_owner_choices,
     unit_cost_on,
 )
+from sales.services.rollups import RollupDeltas, move_order
 
 HISTORY_LANGUAGE = "zh-hans"
 ORDER_PREFIX = "DD"
 ORDER_FIELDS = (
     "customer",
+    "contract",
     "owner",
     "ordered_on",
     "remarks",
@@ -95,22 +100,6 @@ class ShipLineInput:
     batch_number: str = ""
     certificate_number: str = ""
     extra: dict = field(default_factory=dict)
-
-
-def next_number(prefix: str, year: int) -> str:
-    """The next gapless number of ``prefix`` in ``year`` (``DD-2026-0001``).
-
-    Call inside the transaction that creates the record: the counter row stays locked until
-    it commits, so concurrent creates wait for each other and a rolled-back create gives
-    its number back.
-    """
-    SalesCounter.objects.bulk_create(
-        [SalesCounter(prefix=prefix, year=year, last=0)], ignore_conflicts=True
-    )
-    counter = SalesCounter.objects.select_for_update().get(prefix=prefix, year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return counter.last
 
 
 def _decimal(value: Any) -> Any:
@@ -246,7 +235,8 @@ def _check_line_numbers(line: OrderLine, position: int) -> None:
 
 
 def _refresh_total(order: Order) -> None:
-    total = order.lines.aggregate(t=Sum("amount"))["t"] or Decimal("0")
+    # To the cent: SQLite sums decimals as floats (1205.00000000000 would fail full_clean).
+    total = (order.lines.aggregate(t=Sum("amount"))["t"] or Decimal("0")).quantize(CENT)
     order.total_amount = total
     if order.received_amount > total - order.adjusted_amount:
         raise ValidationError(
@@ -267,7 +257,9 @@ def order_create(
     """Create an order (草稿) with its lines in one transaction and give it its number.
 
     Who may call it: anyone ``can_create_order`` admits, for a customer whose details the
-    actor may see, naming a 承办人 among ``order_owner_choices`` (default: the actor).
+    actor may see, naming a 承办人 among ``order_owner_choices`` (default: the actor), and
+    optionally the contract it is placed under (合同): one of the customer's contracts that
+    the actor may see, sealed or in force (``sales.contract_links.check_order_contract``).
     The order is noted on the customer's timeline.
     """
     if not can_create_order(actor):
@@ -282,10 +274,13 @@ def order_create(
         for name in ORDER_FIELDS:
             if name in data:
                 setattr(order, name, data[name])
+        check_order_contract(
+            actor=actor, order=order, contract=data.get("contract"), previous_id=None
+        )
         order.full_clean(exclude=["number", "year", "seq"])
         order.year = order.ordered_on.year
-        order.seq = next_number(ORDER_PREFIX, order.year)
-        order.number = f"{ORDER_PREFIX}-{order.year}-{order.seq:04d}"
+        order.seq = next_value(ORDER_PREFIX, order.year)
+        order.number = format_number(ORDER_PREFIX, order.year, order.seq)
         order._history_user = actor
         order.save()
         _save_lines(order=order, lines=items, actor=actor, reason="")
@@ -317,7 +312,9 @@ def order_update(
     A draft changes freely. A confirmed or partly shipped order changes only through a
     recorded change: ``reason`` is required and stands beside every changed field in the
     history (记录更新). Shipped lines cannot be changed or removed; a cancelled or fully
-    shipped order cannot be changed at all. Who may call it: ``can_edit_order``.
+    shipped order cannot be changed at all. A new contract passes the same check as on
+    create; the contract named before stays even if it has moved on (已完成), as long as the
+    customer stays its own. Who may call it: ``can_edit_order``.
     """
     if not can_edit_order(actor, order):
         raise PermissionDenied
@@ -326,6 +323,7 @@ def order_update(
         locked = Order.objects.select_for_update().get(pk=order.pk)
         if locked.version != expected_version:
             raise stale_error(locked)
+        previous_owner_id = locked.owner_id
         if locked.status in (OrderStatus.SHIPPED, OrderStatus.CANCELLED):
             raise ValidationError(_("A shipped or cancelled order cannot be changed."))
         if locked.status != OrderStatus.DRAFT and not reason:
@@ -341,16 +339,29 @@ def order_update(
             _check_customer(actor, data["customer"])
         if "owner" in data and data["owner"] != locked.owner:
             _check_owner(actor, data["owner"])
+        previous_contract_id = locked.contract_id
         for name in ORDER_FIELDS:
             if name in data:
                 setattr(locked, name, data[name])
+        # A new contract, or the customer changed under the one named before.
+        check_order_contract(
+            actor=actor,
+            order=locked,
+            contract=locked.contract if locked.contract_id else None,
+            previous_id=previous_contract_id,
+        )
         if locked.ordered_on.year != locked.year:
             raise ValidationError(
                 {"ordered_on": _("The order date must stay in the year of its number.")}
             )
         _save_lines(order=locked, lines=lines, actor=actor, reason=reason)
         _refresh_total(locked)
-        # The shipment lines carry the order's 承办人 (see ShipmentLine.owner).
+        # The order's figures follow its 承办人 into the monthly roll-ups, and its shipment
+        # lines carry the 承办人 (see ShipmentLine.owner).
+        deltas = RollupDeltas()
+        move_order(
+            deltas, order=locked, from_owner_id=previous_owner_id, to_owner_id=locked.owner_id
+        )
         ShipmentLine.objects.filter(shipment__order=locked).exclude(
             owner_id=locked.owner_id
         ).update(owner_id=locked.owner_id)
@@ -359,6 +370,7 @@ def order_update(
         locked._history_user = actor
         locked._change_reason = reason
         locked.save()
+        deltas.save()
     return locked
 
 
@@ -378,8 +390,9 @@ def order_cancel(
     return order
 
 
-def _apply_payments(order: Order) -> None:
-    """Spread the order's receipts over its shipment lines, first shipped first paid."""
+def _apply_payments(order: Order, deltas: RollupDeltas) -> None:
+    """Spread the order's receipts over its shipment lines, first shipped first paid (and
+    what each line is still owed into the monthly roll-ups)."""
     lines = list(
         ShipmentLine.objects.select_for_update()
         .filter(shipment__order=order)
@@ -391,6 +404,9 @@ def _apply_payments(order: Order) -> None:
         paid = min(left, line.amount)
         left -= paid
         if line.paid_amount != paid:
+            deltas.payment(
+                owner_id=line.owner_id, shipped_on=line.shipped_on, paid=paid - line.paid_amount
+            )
             line.paid_amount = paid
             changed.append(line)
     if changed:
@@ -481,7 +497,18 @@ def shipment_record(
             raise ValidationError({"lines": errors})
         ShipmentLine.objects.bulk_create([s for s, _line in to_create])
         OrderLine.objects.bulk_update([ol for _s, ol in to_create], ["shipped_quantity"])
-        _apply_payments(locked)
+        deltas = RollupDeltas()
+        for ship_line, line in to_create:
+            deltas.shipment_line(
+                owner_id=ship_line.owner_id,
+                customer_id=locked.customer_id,
+                product_id=line.product_id,
+                shipped_on=shipped_on,
+                quantity=ship_line.quantity,
+                amount=ship_line.amount,
+                cost=ship_line.cost,
+            )
+        _apply_payments(locked, deltas)
         done = all(ol.shipped_quantity >= ol.quantity for ol in order_lines.values())
         target = OrderStatus.SHIPPED if done else OrderStatus.PARTLY_SHIPPED
         if locked.status != target:
@@ -494,6 +521,7 @@ def shipment_record(
             title=_("Shipment of order %(number)s") % {"number": locked.number},
             actor=actor,
         )
+        deltas.save()
     order.status, order.version = locked.status, locked.version
     return shipment
 
@@ -552,7 +580,10 @@ def receipt_record(
         receipt.save()
         Order.objects.filter(pk=locked.pk).update(received_amount=F("received_amount") + amount)
         locked.received_amount += amount
-        _apply_payments(locked)
+        deltas = RollupDeltas()
+        deltas.receipt(owner_id=locked.owner_id, received_on=received_on, amount=amount)
+        _apply_payments(locked, deltas)
+        deltas.save()
     order.received_amount = locked.received_amount
     return receipt
 
@@ -624,4 +655,9 @@ def adjustment_record(
         adjustment._history_user = actor
         adjustment.save()
         Order.objects.filter(pk=locked.pk).update(adjusted_amount=F("adjusted_amount") + amount)
+        deltas = RollupDeltas()
+        deltas.adjustment(
+            owner_id=locked.owner_id, kind=kind, occurred_on=occurred_on, amount=amount
+        )
+        deltas.save()
     return adjustment

@@ -16,10 +16,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
+from django.views.decorators.http import require_GET
 from django.views.generic import RedirectView
 
 from ledger import submissions
 from ledger.views.customers import _apply_errors
+from sales.contract_links import contract_choices, visible_contract
 from sales.forms.orders import (
     AdjustmentForm,
     InvoiceForm,
@@ -187,6 +189,28 @@ class OrderFormView(LoginRequiredMixin, View):
         )
 
 
+@require_GET
+def order_contract_choices(request):
+    """The 合同 options of the order form for the customer just chosen (htmx): that
+    customer's contracts the user may place an order under, and, editing an order
+    (``?order=``, one the user may see), its current contract; the posted choice stays
+    selected when it is among them."""
+    user = request.user
+    if not can_create_order(user):
+        raise PermissionDenied
+    order = get_order_for(user, request.GET["order"]) if request.GET.get("order") else None
+    raw = request.GET.get("customer", "")
+    customer_id = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 19 else None
+    contracts = contract_choices(user, order, customer_id=customer_id).order_by(
+        "-signed_on", "-number"
+    )
+    return render(
+        request,
+        "sales/_contract_options.html",
+        {"contracts": contracts, "selected": request.GET.get("contract", "")},
+    )
+
+
 class OrderDetailView(LoginRequiredMixin, View):
     def get(self, request, pk):
         user = request.user
@@ -197,11 +221,18 @@ class OrderDetailView(LoginRequiredMixin, View):
             .prefetch_related("lines__order_line__product")
             .order_by("shipped_on", "pk")
         )
+        # The contract it is placed under: linked to its page when the user may see it.
+        contract = visible_contract(user, order.contract_id)
+        contract_url = contract.get_absolute_url() if contract is not None else ""
+        if contract is None and order.contract_id:
+            contract = order.contract
         return render(
             request,
             "sales/order_detail.html",
             {
                 "order": order,
+                "contract": contract,
+                "contract_url": contract_url,
                 "lines": lines,
                 "shipments": shipments,
                 "receipts": order.receipts.select_related("created_by").order_by("received_on"),

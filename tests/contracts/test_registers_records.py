@@ -250,3 +250,102 @@ def test_the_registers_rule_is_the_contract_selectors_rule_role_by_role(org):
     assert len(assistant) == 6  # every contract but the draft
     for role in ("production1", "quality1", "purchasing1"):
         assert not contracts_for_records(getattr(org, role)).exists()
+
+
+def test_rows_follow_their_contract_role_by_role(org):
+    """Lines (表5-17 / 5-21) and review boxes (表5-20) apply the rule to the joined
+    contract's columns; each role must get exactly the rows of the contracts it may read."""
+    from contracts.models import ReviewStep
+    from contracts.selectors_records import (
+        contract_lines_visible_to,
+        contracts_for_records,
+        review_steps_visible_to,
+    )
+    from tests.factories import CustomerFactory
+
+    made = [
+        make_contract(org.sales1),
+        make_contract(org.sales2, status=ContractStatus.DRAFT, signed_on=None),
+        make_contract(org.sales3),
+        make_contract(org.sales1, customer=CustomerFactory(owner=org.sales3)),
+        make_contract(org.sales3, customer=CustomerFactory(owner=org.sales2)),
+        make_contract(org.manager1, customer=CustomerFactory(owner=org.manager2)),
+    ]
+    for contract in made:
+        sign_round(contract, all_signers(org))
+    roles = ("admin", "gm", "manager1", "manager2", "sales1", "sales2", "sales3", "assistant1")
+    for role in roles:
+        user = getattr(org, role)
+        readable = set(contracts_for_records(user).values_list("pk", flat=True))
+        lines = set(contract_lines_visible_to(user).values_list("contract_id", flat=True))
+        assert lines == readable, role
+        steps = set(review_steps_visible_to(user).values_list("round__contract_id", flat=True))
+        every_step = set(
+            ReviewStep.objects.filter(round__contract_id__in=readable).values_list(
+                "round__contract_id", flat=True
+            )
+        )
+        assert steps == every_step, role
+
+    def seen(user):
+        return set(contract_lines_visible_to(user).values_list("contract_id", flat=True))
+
+    # sales1: their own contracts, whoever owns the customer.
+    assert seen(org.sales1) == {made[0].pk, made[3].pk}
+    # manager1 (销售一部: sales1, sales2): the department's contracts and those of its
+    # customers, not sales3's own.
+    assert seen(org.manager1) == {c.pk for c in made} - {made[2].pk}
+
+
+def test_the_search_finds_number_name_and_customer_case_ignored(client, org):
+    """``?q=`` of the contract registers: a contract's number, its name or its customer's
+    name containing the text, case ignored — on a row per contract (5-19), per line (5-17)
+    and per review box (5-20) alike."""
+    from tests.factories import CustomerFactory
+
+    by_number = make_contract(org.sales1, name="设备合同")
+    by_name = make_contract(org.sales1, name="Annual 年度采购合同")
+    by_customer = make_contract(
+        org.sales1, name="维修合同", customer=CustomerFactory(owner=org.sales1, name="恒通机械公司")
+    )
+    other = make_contract(org.sales1, name="其他合同")
+    for contract in (by_number, by_name, by_customer, other):
+        sign_round(contract, all_signers(org))
+    client.force_login(org.admin)
+    cases = {
+        by_number.number.lower(): {by_number},
+        "annual 年度": {by_name},
+        "恒通": {by_customer},
+        "合同": {by_number, by_name, by_customer, other},
+        "没有这个": set(),
+    }
+    every = {by_number, by_name, by_customer, other}
+    from django.utils import timezone
+
+    # 5-17 is kept per year of signing (the contracts'), 5-20 per year of the decisions (now).
+    periods = {"5-19": "", "5-17": "&period=2026", "5-20": f"&period={timezone.localdate().year}"}
+    for text, expected in cases.items():
+        for code, period in periods.items():
+            found = cells(client, code, f"?q={text}{period}")
+            numbers = {c for c in every if c.number in found}
+            assert numbers == expected, (code, text)
+
+
+def test_5_20_is_kept_per_year(client, org):
+    """表5-20 shows one year of decisions (this year unless ``?period=`` says otherwise)."""
+    from django.utils import timezone
+
+    from contracts.models import ReviewStep
+
+    old = make_contract(org.sales1, name="去年的合同")
+    new = make_contract(org.sales1, name="今年的合同")
+    sign_round(old, all_signers(org))
+    sign_round(new, all_signers(org))
+    this_year = timezone.localdate().year
+    last_year = timezone.now().replace(year=this_year - 1, month=6, day=1)
+    ReviewStep.objects.filter(round__contract=old).update(signed_at=last_year)
+    client.force_login(org.admin)
+    assert new.number in cells(client, "5-20")
+    assert old.number not in cells(client, "5-20")
+    assert old.number in cells(client, "5-20", f"?period={this_year - 1}")
+    assert new.number not in cells(client, "5-20", f"?period={this_year - 1}")

@@ -3,9 +3,6 @@
 import datetime
 from decimal import Decimal
 
-import pytest
-from django.core.cache import cache
-
 from sales.models import (
     ActionItemKind,
     ActionPlan,
@@ -85,11 +82,3 @@ def month_item(owner, *, customer=None, product=None, ship_on=datetime.date(2026
         remarks="月底前",
         created_by=owner,
     )
-
-
-@pytest.fixture(autouse=True)
-def _fresh_dashboard_cache():
-    """The dashboard keeps its figures in the cache: each test starts without them."""
-    cache.clear()
-    yield
-    cache.clear()

@@ -13,9 +13,8 @@ from django.utils import timezone
 from sales.dashboard import sales_dashboard
 from sales.services.orders import receipt_record
 from tests.factories import CustomerFactory, ProductFactory
-from tests.sales.orders_helpers import make_order, ship
+from tests.sales.orders_helpers import hand_over, make_order, random_sales, ship
 from tests.sales.plan_factories import (
-    _fresh_dashboard_cache,  # noqa: F401
     action_plan,
     annual_plan,
 )
@@ -108,3 +107,156 @@ def test_a_bad_year_falls_back_to_this_year(org, login):
         response = client.get(f"/sales/dashboard/?year={value}")
         assert response.status_code == 200
         assert response.context["year"] == timezone.localdate().year
+
+
+def _computed_from_the_lines(user, *, year, today):
+    """The dashboard as it was computed before the roll-ups: every figure summed from the
+    shipment lines (the reference the roll-ups must match)."""
+    from django.db.models import DecimalField, ExpressionWrapper, F, Q, Sum, Value
+    from django.db.models.functions import Coalesce, ExtractMonth
+
+    from accounts.models import User
+    from sales.dashboard import AGE_BUCKETS, TOP, Dashboard, _name, _rate
+    from sales.models import ActionPlan, AnnualPlanLine
+    from sales.selectors import shipment_lines_visible_to
+    from sales.selectors_plans import plan_owner_q
+
+    money = DecimalField(max_digits=18, decimal_places=2)
+    zero = Value(Decimal(0), output_field=money)
+    rule = plan_owner_q(user)
+    first, following = datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1)
+    board = Dashboard(year=year)
+    lines = shipment_lines_visible_to(user)
+    in_year = lines.filter(shipped_on__gte=first, shipped_on__lt=following)
+    targets = dict(
+        ActionPlan.objects.filter(rule, month__gte=first, month__lt=following)
+        .annotate(m=ExtractMonth("month"))
+        .order_by()
+        .values("m")
+        .annotate(total=Sum("target"))
+        .values_list("m", "total")
+    )
+    shipped, by_owner = {}, {}
+    for row in (
+        in_year.annotate(m=ExtractMonth("shipped_on"))
+        .order_by()
+        .values("m", "owner")
+        .annotate(total=Sum("amount"))
+    ):
+        shipped[row["m"]] = shipped.get(row["m"], Decimal(0)) + row["total"]
+        by_owner[row["owner"]] = by_owner.get(row["owner"], Decimal(0)) + row["total"]
+    board.months = [
+        {
+            "month": m,
+            "label": f"{m}月",
+            "plan": targets.get(m) or Decimal(0),
+            "actual": shipped.get(m) or Decimal(0),
+        }
+        for m in range(1, 13)
+    ]
+    amount = ExpressionWrapper(
+        (
+            F("home_qty") * F("home_price")
+            + F("abroad_qty") * F("abroad_price")
+            + F("partner_qty") * F("partner_price")
+        )
+        * Value(Decimal(10000)),
+        output_field=money,
+    )
+    planned = {
+        row["owner"]: row
+        for row in AnnualPlanLine.objects.filter(plan_owner_q(user, "plan__owner"), plan__year=year)
+        .order_by()
+        .values(owner=F("plan__owner"))
+        .annotate(name=_name("plan__owner"), total=Sum(amount))
+    }
+    names = {u.pk: str(u) for u in User.objects.filter(pk__in=set(by_owner) - set(planned))}
+    actual = {owner: {"name": names.get(owner), "total": t} for owner, t in by_owner.items()}
+    people = []
+    for owner in set(planned) | set(actual):
+        plan_row, actual_row = planned.get(owner), actual.get(owner)
+        plan_total = (plan_row["total"] if plan_row else None) or Decimal(0)
+        actual_total = (actual_row["total"] if actual_row else None) or Decimal(0)
+        people.append(
+            {
+                "name": (plan_row or {}).get("name") or actual_row["name"],
+                "plan": plan_total.quantize(Decimal("0.01")),
+                "actual": actual_total,
+                "rate": _rate(actual_total, plan_total),
+            }
+        )
+    board.people = sorted(people, key=lambda p: (-p["actual"], -p["plan"], p["name"]))
+    owed = lines.filter(amount__gt=F("paid_amount"))
+    sums, previous = {}, None
+    for days, label in AGE_BUCKETS:
+        age = Q()
+        if days is not None:
+            age &= Q(shipped_on__gte=today - datetime.timedelta(days=days))
+        if previous is not None:
+            age &= Q(shipped_on__lt=today - datetime.timedelta(days=previous))
+        sums[label] = Coalesce(
+            Sum(F("amount") - F("paid_amount"), filter=age, output_field=money), zero
+        )
+        previous = days
+    totals = owed.aggregate(**sums)
+    board.ages = [{"label": label, "amount": totals[label]} for _d, label in AGE_BUCKETS]
+    board.customers = list(
+        in_year.order_by()
+        .values(pk=F("shipment__order__customer"), name=F("shipment__order__customer__name"))
+        .annotate(amount=Sum("amount"))
+        .order_by("-amount", "name")[:TOP]
+    )
+    board.products = list(
+        in_year.order_by()
+        .values(name=F("order_line__product__name"))
+        .annotate(quantity=Sum("quantity"), amount=Sum("amount"))
+        .order_by("-amount", "name")[:TOP]
+    )
+    return board
+
+
+def _same(board, reference) -> None:
+    def cents(rows, *names):
+        return [
+            {k: (r[k].quantize(Decimal("0.01")) if k in names else r[k]) for k in r} for r in rows
+        ]
+
+    assert cents(board.months, "plan", "actual") == cents(reference.months, "plan", "actual")
+    assert cents(board.people, "actual") == cents(reference.people, "actual")
+    assert cents(board.ages, "amount") == cents(reference.ages, "amount")
+    assert cents(board.customers, "amount") == cents(reference.customers, "amount")
+    assert cents(board.products, "quantity", "amount") == cents(
+        reference.products, "quantity", "amount"
+    )
+
+
+@pytest.mark.parametrize("seed", [11, 12])
+def test_the_figures_equal_those_summed_from_the_lines(org, seed):
+    """Random sales through the services (handed-over orders, zero-priced lines, two
+    products of one name, shipments on the age limits and in the future), plans, and
+    every role: the dashboard read from the roll-ups equals the old sums over the lines,
+    for several years and days (the ageing's month boundary moves with the day)."""
+    random_sales(org, seed, orders=18)
+    # manager2's only order, shipped, then handed over: manager2 has rows left, all zero.
+    only = make_order(org.manager2, lines=[(ProductFactory(), "3", "7.00")], confirm=True)
+    ship(org.manager2, only, {0: "1"}, shipped_on=datetime.date(2026, 6, 3))
+    hand_over(org.admin, only, org.sales3)
+    annual_plan(org.sales1, products=[ProductFactory()])
+    action_plan(org.sales3, month=datetime.date(2026, 3, 1))
+    days = [
+        TODAY,
+        datetime.date(2026, 10, 30),  # the 90-day limit on the first of a month
+        datetime.date(2026, 10, 31),
+        datetime.date(2026, 12, 20),  # … on the 21st
+        datetime.date(2026, 11, 15),
+        datetime.date(2027, 1, 2),
+        datetime.date(2026, 3, 1),
+    ]
+    compared = 0
+    for user in (org.gm, org.manager1, org.manager2, org.sales1, org.sales3):
+        for year in (2025, 2026):
+            for today in days:
+                board = sales_dashboard(user, year=year, today=today)
+                _same(board, _computed_from_the_lines(user, year=year, today=today))
+                compared += bool(board.actual_total) + bool(board.owed_total)
+    assert compared > 20  # not all empty

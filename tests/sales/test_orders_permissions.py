@@ -29,6 +29,7 @@ def orders(org):
 def pages(o):
     rows = [
         ("/sales/orders/new/", OWNERS_AND_UP, 403),
+        ("/sales/orders/contracts/?customer=1", OWNERS_AND_UP, 403),
         ("/forms/5-8/", OWNERS_AND_UP, 403),
         ("/forms/5-9/", OWNERS_AND_UP, 403),
         ("/sales/costs/", COST_EDITORS, 403),

@@ -6,8 +6,10 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from sales.models import Order, SalesCounter, ShipmentLine
+from ledger.models import NumberCounter
+from sales.models import Order, SalespersonMonth, ShipmentLine
 from sales.services.orders import order_create, receipt_record
+from sales.services.rollups import rebuild_rollups, rollup_differences
 from tests.factories import CustomerFactory, ProductFactory
 from tests.ledger.test_postgres import run_together
 from tests.sales.orders_helpers import make_order, ship
@@ -40,7 +42,7 @@ def test_twenty_concurrent_creations_get_twenty_distinct_gapless_numbers(org):
     assert [r for r in results if not isinstance(r, str)] == []
     assert sorted(results) == [f"DD-2026-{n:04d}" for n in range(1, N + 1)]
     assert Order.objects.count() == N
-    assert SalesCounter.objects.get(prefix="DD", year=2026).last == N
+    assert NumberCounter.objects.get(series="DD", year=2026).last == N
 
 
 def test_a_refused_creation_gives_its_number_back(org):
@@ -80,3 +82,51 @@ def test_two_receipts_at_once_never_exceed_what_is_owed(org):
     assert sorted(type(r).__name__ for r in results) == ["Receipt", "ValidationError"]
     order.refresh_from_db()
     assert order.received_amount == Decimal("300.00")
+
+
+def test_concurrent_facts_of_one_salesperson_add_up_in_the_monthly_rollups(org):
+    """Four shipments, then four receipts, of one salesperson's orders at once (the same
+    month, customer and products: the same roll-up rows), and a rebuild amid shipments:
+    no sum is lost, no transaction deadlocks."""
+    customer = CustomerFactory(owner=org.sales1)
+    products = [ProductFactory(), ProductFactory()]
+    orders = [
+        make_order(
+            org.sales1,
+            customer=customer,
+            lines=[(p, "10", "3.00") for p in (products if i % 2 else products[::-1])],
+            confirm=True,
+        )
+        for i in range(6)
+    ]
+
+    def shipping(order):
+        return lambda: ship(
+            org.sales1,
+            Order.objects.get(pk=order.pk),
+            {0: "10", 1: "5"},
+            shipped_on=datetime.date(2026, 11, 10),
+        )
+
+    def paying(order):
+        return lambda: receipt_record(
+            actor=org.sales1,
+            order=Order.objects.get(pk=order.pk),
+            received_on=datetime.date(2026, 11, 20),
+            amount="25",
+        )
+
+    results = run_together(*(shipping(o) for o in orders[:4]))
+    assert [r for r in results if isinstance(r, Exception)] == []
+    results = run_together(*(paying(o) for o in orders[:4]))
+    assert [r for r in results if isinstance(r, Exception)] == []
+    results = run_together(rebuild_rollups, *(shipping(o) for o in orders[4:]))
+    assert [r for r in results if isinstance(r, Exception)] == []
+    assert rollup_differences() == []
+    month = SalespersonMonth.objects.get(salesperson=org.sales1, month=datetime.date(2026, 11, 1))
+    assert (month.lines, month.sales, month.received, month.open_amount) == (
+        12,
+        Decimal("270.00"),
+        Decimal("100.00"),
+        Decimal("170.00"),
+    )

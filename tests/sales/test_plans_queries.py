@@ -10,7 +10,6 @@ from django.test.utils import CaptureQueriesContext
 from tests.factories import CustomerFactory, ProductFactory
 from tests.sales.orders_helpers import make_order, ship
 from tests.sales.plan_factories import (
-    _fresh_dashboard_cache,  # noqa: F401
     action_plan,
     annual_plan,
     month_item,

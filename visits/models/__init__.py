@@ -1,7 +1,7 @@
 """The models of the visit family (表5-27 … 5-30): plans, schedules, reports, daily lines."""
 
 from visits.models.plans import VisitPlan
-from visits.models.reports import DailyLine, FollowUp, VisitCounter, VisitReport, VisitTally
+from visits.models.reports import DailyLine, FollowUp, VisitReport, VisitTally
 from visits.models.schedules import PlannedVisit, ScheduleKind, ScheduleStatus, VisitSchedule
 
 __all__ = [
@@ -10,7 +10,6 @@ __all__ = [
     "PlannedVisit",
     "ScheduleKind",
     "ScheduleStatus",
-    "VisitCounter",
     "VisitPlan",
     "VisitReport",
     "VisitSchedule",

@@ -16,23 +16,6 @@ def long_text(label) -> models.TextField:
     )
 
 
-class VisitCounter(models.Model):
-    """The last number given per form and year: locked while a number is allocated, so
-    numbers are gapless (a rolled-back report gives its number back)."""
-
-    form = models.CharField(max_length=10)
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["form", "year"], name="visitcounter_form_year"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.form} {self.year}: {self.last}"
-
-
 class VisitTally(models.Model):
     """Visits per salesperson and month, kept by the report services (one row updated in
     the report's transaction): the managers' view reads twelve rows per person instead of

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from ledger.models import Customer, EventKind
+from ledger.numbering import next_number
 from ledger.services.base import lock_version
 from ledger.services.customers import (
     HISTORY_LANGUAGE,
@@ -30,8 +31,9 @@ from ledger.services.customers import (
 from visits.models import DailyLine, FollowUp, PlannedVisit, VisitReport, VisitTally
 from visits.rules import may_edit_report, may_plan_visits, may_sign_report
 from visits.selectors import reportable_customers
-from visits.services.common import next_number, refuse
+from visits.services.common import refuse
 
+REPORT_PREFIX = "BF"  # 表5-29's numbers: BF-2026-0001
 REPORT_FIELDS = (
     "purpose",
     "started_at",
@@ -176,7 +178,7 @@ def visit_report_create(
             report.contact_info = contact.phone or contact.email
     if report.started_at:
         report.visited_on = timezone.localtime(report.started_at).date()
-        report.number = next_number(form="5-29", prefix="BF", year=report.visited_on.year)
+        report.number = next_number(REPORT_PREFIX, report.visited_on.year)
     report.full_clean(exclude=CHECKED_RELATIONS)
     report._history_user = actor
     report.save()

@@ -60,7 +60,7 @@ COPIED = (
 class Migration(migrations.Migration):
     dependencies = [
         ("ledger", "0003_search_key_and_primary_contact_index"),
-        ("sales", "0003_plans"),
+        ("sales", "0006_order_contract"),
     ]
 
     operations = [
