@@ -266,6 +266,10 @@ def run_query(register: Register, context: RegisterContext) -> RegisterQuery:
         def rows_of_keys(keys: QuerySet) -> QuerySet:
             rows = register.model._base_manager.filter(pk__in=keys)
             rows = register.annotate(_annotate_in_order(rows, exprs), context)
+            if not all(_reads(rows, name.lstrip("-")) for name in (*values, *ordering)):
+                # A value the register's selector itself adds (an annotation of its
+                # base_queryset): the rows are read through the whole query instead.
+                return queryset.filter(pk__in=keys)
             return rows.order_by(*ordering).values(*values)
 
     return RegisterQuery(

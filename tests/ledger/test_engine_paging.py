@@ -121,3 +121,29 @@ def test_the_key_query_reads_only_what_resolves_before_annotations(db):
     assert _reads(queryset, "customer__name")
     assert not _reads(queryset, "salesperson")
     assert _reads(queryset.annotate(salesperson=Count("pk")), "salesperson")
+
+
+def test_a_value_added_by_the_selector_itself_is_still_read(org, client, settings, records):
+    # A register whose base_queryset annotates a value a column shows: its pages' rows are
+    # read through the whole query (the keys' shortcut cannot rebuild that value).
+    from django.db.models.functions import Upper
+
+    from ledger.engine import Column
+    from tests.ledger.engine_proof import MonthPlan
+
+    class SelectorAnnotated(MonthPlan):
+        columns = (*MonthPlan.columns, Column("客户代号", "customer_upper", width=10))
+
+        def base_queryset(self, context):
+            return super().base_queryset(context).annotate(customer_upper=Upper("customer__name"))
+
+    settings.LEDGER_PAGE_SIZE = 5
+    client.force_login(org.admin)
+    with proof_site(SelectorAnnotated):
+        seen, whole = _pages(client, "sort=customer__name")
+        response = client.get(f"/registers/5-3/?period={NOV}&page=2")
+    assert seen == whole and len(whole) == 17
+    names = [row["customer_upper"] for row in response.context["table"].page.object_list.data]
+    assert names == [
+        row["customer__name"].upper() for row in response.context["table"].page.object_list.data
+    ]
