@@ -117,3 +117,12 @@ def test_seed_demo_sends_no_mail_and_prints_none(capsys, settings):
     assert "Demo data ready" in out
     assert "workflow e-mails of the demo data were not sent" in out
     assert mail.outbox == before  # the caller's outbox is left as it was
+
+
+@pytest.mark.django_db
+def test_the_system_checks_warn_of_nothing_on_this_database():
+    """``make run`` starts with the system checks: a warning there (SQLite and covering
+    indexes, say) would greet every new user. ``--fail-level WARNING`` makes any warning fail."""
+    from django.core.management import call_command
+
+    call_command("check", databases=["default"], fail_level="WARNING")
