@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.db import models
 from django.utils.translation import gettext as _
 
@@ -45,13 +44,13 @@ def _tracked_fields(model: type[models.Model], record) -> list[models.Field]:
     return [f for f in model._meta.concrete_fields if f.attname in names and f.editable]
 
 
-def _display(field: models.Field, value: Any, users: dict[int, str]) -> str:
+def _display(field: models.Field, value: Any, names: dict) -> str:
     if value is None or value == "":
         return "—"
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
-    if field.is_relation and field.related_model is get_user_model():
-        return users.get(value, f"#{value}")
+    if field.is_relation:
+        return names.get((field.related_model, field.target_field.attname, value), f"#{value}")
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     kind = Kind.MONEY if isinstance(field, models.DecimalField) else Kind.TEXT
@@ -67,14 +66,20 @@ def changes_of(records: Sequence, model: type[models.Model], *, label: Callable)
     if not records:
         return []
     fields = _tracked_fields(model, records[0])
-    user_ids = set()
+    # The objects the changed keys point at (people, customers, contracts …) are named, one
+    # query per kind of object, not shown as bare ids.
+    wanted: dict[tuple, set] = defaultdict(set)
     for r in records:
         for f in fields:
-            if f.is_relation and f.related_model is get_user_model():
+            if f.is_relation:
                 value = getattr(r, f.attname)
                 if value:
-                    user_ids.add(value)
-    users = {u.pk: str(u) for u in get_user_model().objects.filter(pk__in=user_ids)}
+                    wanted[(f.related_model, f.target_field.attname)].add(value)
+    names = {
+        (related, key, getattr(obj, key)): str(obj)
+        for (related, key), ids in wanted.items()
+        for obj in related._default_manager.filter(**{f"{key}__in": ids})
+    }
     by_object: dict[Any, list] = defaultdict(list)
     for r in records:
         by_object[r.id].append(r)
@@ -100,8 +105,8 @@ def changes_of(records: Sequence, model: type[models.Model], *, label: Callable)
                                 who,
                                 what,
                                 str(f.verbose_name),
-                                _display(f, old, users),
-                                _display(f, new, users),
+                                _display(f, old, names),
+                                _display(f, new, names),
                                 reason,
                             )
                         )

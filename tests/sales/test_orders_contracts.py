@@ -131,6 +131,10 @@ def test_a_link_stays_when_its_contract_is_completed_and_is_recorded_in_the_hist
         make_order(org.sales1, customer=contract.customer, contract=contract)
     changes = [(c.field, c.reason) for c in order_history(order)]
     assert ("合同", "按合同供货") in changes
+    # The history names the contract (its number), not its database id.
+    linked = next(c for c in order_history(order) if c.field == "合同")
+    assert (linked.old, linked.new) == ("—", str(contract))
+    assert contract.number in linked.new
 
 
 def test_the_customer_of_a_draft_cannot_move_away_from_its_contract(org):
