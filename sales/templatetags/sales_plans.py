@@ -1,19 +1,10 @@
-"""Figures on the plan pages and the dashboard, written as the printed forms write them."""
+"""Figures on the plan pages and the dashboard: the ledger's (``ledger_figures``), under the
+name these templates load."""
 
 from django import template
 
-from ledger.engine.columns import Kind, format_value
+from ledger.templatetags.ledger_figures import money, qty
 
 register = template.Library()
-
-
-@register.filter
-def money(value) -> str:
-    """``1234567.5`` → ``1,234,567.50``."""
-    return format_value(value, Kind.MONEY)
-
-
-@register.filter
-def qty(value) -> str:
-    """A quantity with as many decimals as it has: ``1,200`` or ``12.5``."""
-    return format_value(value, Kind.DECIMAL)
+register.filter("money", money)
+register.filter("qty", qty)

@@ -174,3 +174,20 @@ def test_the_registers_and_the_contract_page_keep_their_queries_with_linked_orde
     assert len(rows) > 25
     with django_assert_max_num_queries(14):
         client.get("/registers/5-18/")
+
+
+def test_the_contract_pages_write_amounts_with_thousands_separators(org, client):
+    """The contract page, the list and the review page write amounts as the registers do
+    (``1,234,567.50``), not as a bare number."""
+    from contracts.models import Contract
+
+    contract = make_contract(org.sales1)
+    Contract.objects.filter(pk=contract.pk).update(
+        amount=Decimal("1234567.50"), net_amount=Decimal("1200000.00")
+    )
+    client.force_login(org.sales1)
+    page = client.get(contract.get_absolute_url()).content.decode()
+    assert "¥1,234,567.50" in page and "¥1,200,000.00" in page
+    assert "1234567.50" not in page
+    listing = client.get("/contracts/").content.decode()
+    assert "1,234,567.50" in listing
