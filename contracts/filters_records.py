@@ -2,9 +2,7 @@
 
 import django_filters
 from django import forms
-from django.db import connections
-from django.db.models import Q, Value
-from django.db.models.functions import Upper
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ledger.engine.filters import MonthFilter, RegisterFilterSet
@@ -42,31 +40,16 @@ def contract_search(prefix: str):
 
     def search(self, queryset, name, value):
         from contracts.models import Contract
-        from ledger.models import Customer
-        from ledger.models.customers import name_key
-        from ledger.search import Bigrams, bigrams
+        from ledger.search import containing, customers_named
 
         value = value.strip()[:MAX_SEARCH]
         if not value:
             return queryset
-        contracts = Contract.objects.filter(Q(number__icontains=value) | Q(name__icontains=value))
-        customers = Customer.objects.filter(name__icontains=value)
-        if len(value) >= 2 and connections[queryset.db].vendor == "postgresql":
-            # Every pair of the upper-cased text is a pair of a field that contains it.
-            wanted = Bigrams(Upper(Value(value)))
-            contracts = contracts.alias(
-                number_pairs=Bigrams(Upper("number")), name_pairs=Bigrams(Upper("name"))
-            ).filter(Q(number_pairs__contains=wanted) | Q(name_pairs__contains=wanted))
-            key = name_key(value)
-            if len(key) >= 2:
-                # A name containing the text has a name_key containing the text's key.
-                customers = customers.alias(search_pairs=Bigrams("search_key")).filter(
-                    search_pairs__contains=bigrams(key)
-                )
+        contracts = containing(Contract.objects.all(), ["number", "name"], value)
         own = "pk" if not prefix else f"{prefix.removesuffix('__')}_id"
         return queryset.filter(
             Q(**{f"{own}__in": contracts.values("pk")})
-            | Q(**{f"{prefix}customer_id__in": customers.values("pk")})
+            | Q(**{f"{prefix}customer_id__in": customers_named(value).values("pk")})
         )
 
     return search

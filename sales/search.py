@@ -22,12 +22,11 @@ the pairs only narrow what ``LIKE`` confirms, and ``batch_key`` is ``UPPER(batch
 compared with the text upper-cased by the same database function.
 """
 
-from django.db import connections
 from django.db.models import Q, QuerySet, Value
 from django.db.models.functions import Upper
 
-from ledger.models import Customer, Product
-from ledger.search import Bigrams
+from ledger.models import Product
+from ledger.search import containing, customers_named
 from sales.models import Order
 
 MAX_QUERY = 60
@@ -39,14 +38,8 @@ def search_shipment_lines(queryset: QuerySet, value: str) -> QuerySet:
     value = (value or "").strip()[:MAX_QUERY]
     if not value:
         return queryset
-    orders = Order.objects.filter(number__icontains=value)
-    if len(value) >= 2 and connections[queryset.db].vendor == "postgresql":
-        # Both sides upper-cased by the database, as icontains compares them: every pair of
-        # the text is a pair of a number that contains it.
-        orders = orders.alias(number_pairs=Bigrams(Upper("number"))).filter(
-            number_pairs__contains=Bigrams(Upper(Value(value)))
-        )
-    customers = Customer.objects.filter(name__icontains=value).values("pk")
+    orders = containing(Order.objects.all(), ["number"], value)
+    customers = customers_named(value).values("pk")
     products = Product.objects.filter(name__icontains=value).values("pk")
     return queryset.filter(
         Q(batch_key__contains=Upper(Value(value)))
