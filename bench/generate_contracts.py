@@ -163,6 +163,7 @@ class Plan:
         by_owner: dict[int, list[int]] = {}
         for cid, owner_id in self.customers:
             by_owner.setdefault(owner_id, []).append(cid)
+        customer_owner = dict(self.customers)
         for pk in range(1, self.n + 1):
             owner_id = rng.choice(self.owners)
             customer_id = rng.choice(by_owner.get(owner_id) or [c for c, _ in self.customers])
@@ -228,6 +229,7 @@ class Plan:
                     "copies": rng.choice([2, 3, 4]),
                     "pages_per_copy": rng.randint(2, 12),
                     "owner_id": owner_id,
+                    "customer_owner_id": customer_owner[customer_id],
                     "executing_department_id": self.users["dept_of"][owner_id],
                     "status": state,
                     "created_by_id": owner_id,
@@ -291,6 +293,9 @@ class Plan:
                             if signed_step
                             else None,
                             "deadline": deadline,
+                            # Who reads the decision (contracts.services.readers).
+                            "contract_owner_id": owner_id,
+                            "customer_owner_id": customer_owner[customer_id],
                         }
                     )
             if state in ("completed", "archived"):

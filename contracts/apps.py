@@ -19,3 +19,8 @@ class ContractsConfig(AppConfig):
                 linkable=selectors.contracts_taking_orders,
             )
         )
+        # The review steps carry a copy of their customer's owner (表5-20's rule).
+        from contracts.services.readers import customers_owner_changed
+        from ledger.signals import customer_owner_changed
+
+        customer_owner_changed.connect(customers_owner_changed, dispatch_uid="review_readers")

@@ -59,22 +59,31 @@ def _open_box_q(box: str) -> Q:
     return Q(status=ContractStatus.IN_REVIEW) & Q(Exists(steps))
 
 
+def owners_read_by(user: User):
+    """The people whose contracts ``user`` reads as the contract's owner or as its
+    customer's owner: a manager, themselves and the people of the departments they manage
+    (and of those below); a salesperson (or another owning role), themselves. ``None`` for
+    the other roles, whose rule is not about owners."""
+    if user.role == Role.MANAGER:
+        scope = managed_department_ids(user) or set()
+        return User.objects.filter(Q(pk=user.pk) | Q(department_id__in=scope)).values("pk")
+    if user.role in OWNER_ROLES:
+        return [user.pk]
+    return None
+
+
 def contract_detail_q(user: User) -> Q | None:
-    """The rule above, as a filter on Contract; ``None`` means no contract at all."""
+    """The rule above, as a filter on Contract; ``None`` means no contract at all.
+
+    The customer's owner is read from the contract's copy (``Contract.customer_owner``,
+    kept by ``contracts.services.readers``), so the rule tests the contract alone."""
     if not _active(user):
         return None
     if user.sees_everything:
         return Q()
-    if user.role == Role.MANAGER:
-        scope = managed_department_ids(user) or set()
-        return (
-            Q(owner_id=user.pk)
-            | Q(customer__owner_id=user.pk)
-            | Q(owner__department_id__in=scope)
-            | Q(customer__owner__department_id__in=scope)
-        )
-    if user.role in OWNER_ROLES:
-        return Q(owner_id=user.pk) | Q(customer__owner_id=user.pk)
+    people = owners_read_by(user)
+    if people is not None:
+        return Q(owner_id__in=people) | Q(customer_owner_id__in=people)
     if user.role == Role.ASSISTANT:
         return ~Q(status=ContractStatus.DRAFT)
     if user.role in REVIEWER_ROLES:

@@ -35,31 +35,13 @@ def _active(user: User) -> bool:
 
 
 def register_contract_q(user: User) -> Q | None:
-    """``contract_detail_q`` of ``contracts.selectors`` for the registers, written on the
-    contract's own columns so the database reads it from indexes (no joins through the
-    owner's and the customer's owner's departments): the same contracts, which
-    ``tests/contracts/test_registers_records.py`` checks role by role against
-    ``contracts_visible_to``. ``None`` means no contract, ``Q()`` every contract.
-
-    Department reviewers get none: in the registers they see only their own boxes (5-20).
-    """
-    from accounts.models import OWNER_ROLES
-    from accounts.selectors import managed_department_ids
+    """The contract selector's rule (``contract_detail_q``) for the registers: ``None``
+    means no contract, ``Q()`` every contract. Department reviewers get none: in the
+    registers they see only their own boxes (5-20)."""
     from contracts.selectors import contract_detail_q
-    from ledger.models import Customer
 
     if not _active(user) or user.role in REVIEWER_ROLES:
         return None
-    if user.role == Role.MANAGER:
-        scope = managed_department_ids(user) or set()
-        people = User.objects.filter(Q(pk=user.pk) | Q(department_id__in=scope)).values("pk")
-        return Q(owner_id__in=people) | Q(
-            customer_id__in=Customer.objects.filter(owner_id__in=people).values("pk")
-        )
-    if user.role in OWNER_ROLES:
-        return Q(owner_id=user.pk) | Q(
-            customer_id__in=Customer.objects.filter(owner_id=user.pk).values("pk")
-        )
     return contract_detail_q(user)
 
 
@@ -227,7 +209,7 @@ def review_steps_visible_to(user: User) -> QuerySet:
     read; a department reviewer only the boxes of their own department, on the contracts
     the contract selector shows them (those under review by their department)."""
     from contracts.models import ReviewStep
-    from contracts.selectors import contracts_visible_to
+    from contracts.selectors import contracts_visible_to, owners_read_by
 
     if not _active(user):
         return ReviewStep.objects.none()
@@ -237,6 +219,13 @@ def review_steps_visible_to(user: User) -> QuerySet:
         )
     if not user.is_sales_side:
         return ReviewStep.objects.none()
+    people = owners_read_by(user)
+    if people is not None:
+        # The contract selector's rule on the step's copies of the two owners
+        # (``contracts.services.readers``): no join to the round, contract or customer.
+        return ReviewStep.objects.filter(
+            Q(contract_owner_id__in=people) | Q(customer_owner_id__in=people)
+        )
     return _rows(ReviewStep.objects.all(), user, "round__contract")
 
 

@@ -100,6 +100,12 @@ def test_seed_demo_is_safe_to_run_twice():
 
     assert SalespersonMonth.objects.filter(lines__gt=0).exists()
     assert rollup_differences() == []
+    # Its contracts and reviews carry their owners as the services copy them.
+    from contracts.models import ReviewStep
+    from contracts.services.readers import stale_contracts, stale_steps
+
+    assert ReviewStep.objects.exclude(opinion="").exists()
+    assert not stale_contracts().exists() and not stale_steps().exists()
 
 
 @pytest.mark.django_db(transaction=True)  # the workflow mails leave on commit

@@ -166,6 +166,17 @@ class Contract(models.Model):
         on_delete=models.PROTECT,
         related_name="contracts",
     )
+    # A copy of the customer's owner, for the registers' rule (a contract is read by its
+    # owner's and its customer's owner's people: ``contracts.selectors_records``), so the
+    # rule reads the contract alone. Kept by ``contracts.services.readers``; not part of
+    # the contract's terms, hence not in its history.
+    customer_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     executing_department = models.ForeignKey(
         "accounts.Department",
         verbose_name=_("executing department"),
@@ -210,7 +221,7 @@ class Contract(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "customer_owner"])
 
     workflow = Workflow(
         states=ContractStatus,
@@ -493,6 +504,27 @@ class ReviewStep(models.Model):
     )
     signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
     deadline = models.DateField(_("deadline"))
+    # Who reads this decision in the registers (表5-20): copies of the contract's owner and
+    # of its customer's owner, so that a department's decisions of a year are found on this
+    # table alone. Written when the round opens and rewritten whenever either owner changes
+    # (``contracts.services.readers``); ``manage.py refresh_review_readers --check`` compares
+    # them with the contracts.
+    contract_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        editable=False,
+        db_index=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    customer_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        editable=False,
+        db_index=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["round", "position"]

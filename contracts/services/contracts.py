@@ -24,6 +24,7 @@ from contracts.models import (
     ReviewRound,
     ReviewStep,
 )
+from contracts.services.readers import contract_owner_changed, customer_owner_of, step_readers
 from ledger.models import EventKind
 from ledger.numbering import next_number
 from ledger.selectors import customers_visible_to
@@ -132,6 +133,7 @@ def contract_create(
                 setattr(contract, field, data[field])
         if lines:
             contract.amount = sum((_line_amount(x) for x in lines), Decimal("0"))
+        contract.customer_owner_id = customer_owner_of(contract.customer_id)
         contract.number = next_number(NUMBER_PREFIX, year)
         contract.full_clean()
         contract._history_user = actor
@@ -169,6 +171,7 @@ def contract_update(
                 )
             raise PermissionDenied(_("You may not edit this contract."))
         data = {k: v for k, v in data.items() if k != "customer"}  # fixed once entered
+        owner_before = locked.owner_id
         if not data.get("owner"):
             data.pop("owner", None)  # empty: the handler stays
         elif data["owner"] != locked.owner:
@@ -184,6 +187,8 @@ def contract_update(
         locked.full_clean()
         locked._history_user = actor
         locked.save()
+        if locked.owner_id != owner_before:
+            contract_owner_changed(locked)  # a returned contract's decisions follow it
     return locked
 
 
@@ -224,8 +229,9 @@ def contract_submit(
         )
         rnd.full_clean()
         rnd.save()
+        readers = step_readers(locked)
         ReviewStep.objects.bulk_create(
-            ReviewStep(round=rnd, box=box, position=i, deadline=deadline)
+            ReviewStep(round=rnd, box=box, position=i, deadline=deadline, **readers)
             for i, box in enumerate(BOX_ORDER)
         )
     contract.status, contract.version = locked.status, locked.version

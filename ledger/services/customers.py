@@ -28,6 +28,7 @@ from ledger.selectors import (
     customer_duplicates,
 )
 from ledger.services.base import StaleRecordError, lock_version, update_record
+from ledger.signals import customer_owner_changed
 
 __all__ = ["StaleRecordError"]  # raised by every update; defined in ledger.services.base
 
@@ -147,9 +148,12 @@ def customer_update(
     is saved.
     """
 
+    new_owner: list[int] = []
+
     def check_new_owner(changed: Customer, before: Customer) -> None:
         if changed.owner_id != before.owner_id:
             _check_owner(actor, changed.owner)
+            new_owner.append(changed.owner_id)
 
     saved = update_record(
         customer,
@@ -160,6 +164,8 @@ def customer_update(
         check=lambda: check_may_edit_customer(actor, customer),
         validate=check_new_owner,
     )
+    if new_owner:
+        customer_owner_changed.send(Customer, customer_ids=[saved.pk], owner_id=new_owner[0])
     for change in contacts:
         _apply_contact_change(actor=actor, customer=saved, change=change)
     customers_changed()
@@ -231,6 +237,9 @@ def customers_hand_over(*, actor: User, from_user: User, to_user: User) -> int:
         batch_size=500,
         default_user=actor,
         default_change_reason=reason,
+    )
+    customer_owner_changed.send(
+        Customer, customer_ids=[c.pk for c in customers], owner_id=to_user.pk
     )
     today = timezone.localdate()
     CustomerEvent.objects.bulk_create(

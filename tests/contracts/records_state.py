@@ -18,6 +18,7 @@ from contracts.models import (
     ReviewRound,
     ReviewStep,
 )
+from contracts.services.readers import step_readers
 from tests.factories import CustomerFactory, ProductFactory
 
 _numbers = itertools.count(1)
@@ -55,6 +56,7 @@ def make_contract(
         advance_due_on=signed_on,
         copies=3,
         owner=owner,
+        customer_owner=customer.owner,  # as contract_create copies it
         executing_department=owner.department,
         status=status,
         created_by=owner,
@@ -88,6 +90,7 @@ def sign_round(contract: Contract, signers: dict[str, object], *, outcome="passe
         submitted_at=now,
         deadline=timezone.localdate() + datetime.timedelta(days=5),
     )
+    readers = step_readers(contract)  # as contract_submit writes them
     for position, box in enumerate(ReviewBox.values):
         signer = signers.get(box)
         ReviewStep.objects.create(
@@ -99,6 +102,7 @@ def sign_round(contract: Contract, signers: dict[str, object], *, outcome="passe
             signer=signer,
             signed_at=now if signer else None,
             deadline=rnd.deadline,
+            **readers,
         )
     return rnd
 
@@ -112,3 +116,28 @@ def all_signers(org) -> dict:
         ReviewBox.PURCHASING: org.purchasing1,
         ReviewBox.GM: org.gm,
     }
+
+
+def readable_contracts(user) -> set[int]:
+    """The contracts ``user`` may read by DESIGN.md's rule, worked out here from the
+    customers and departments themselves (not from the copies the selectors read): the
+    总经理 and admins every one, the 销售助理 every submitted one, a salesperson those they
+    own or whose customer they own, a manager those of the people of their departments."""
+    from accounts.models import OWNER_ROLES, Role, User
+    from accounts.selectors import managed_department_ids
+
+    contracts = Contract.objects.select_related("customer")
+    if user.sees_everything:
+        return {c.pk for c in contracts}
+    if user.role == Role.ASSISTANT:
+        return {c.pk for c in contracts if c.status != ContractStatus.DRAFT}
+    if user.role == Role.MANAGER:
+        scope = managed_department_ids(user) or set()
+        people = {user.pk} | set(
+            User.objects.filter(department_id__in=scope).values_list("pk", flat=True)
+        )
+    elif user.role in OWNER_ROLES:
+        people = {user.pk}
+    else:
+        return set()
+    return {c.pk for c in contracts if c.owner_id in people or c.customer.owner_id in people}

@@ -11,6 +11,7 @@ from django.apps import apps
 from openpyxl import load_workbook
 
 from ledger.engine import Face, site
+from ledger.services.customers import customer_update
 from tests.conftest import ROLES
 from tests.contracts.helpers import approved_change, submitted
 from tests.factories import CustomerFactory, ProductFactory, ServiceRecordFactory
@@ -213,8 +214,12 @@ def papers(org):
     # sales1's changed contract is with a customer handed over to sales2 since.
     submitted(org.sales1)
     change = approved_change(org, org.sales1)
-    type(change.contract.customer).objects.filter(pk=change.contract.customer_id).update(
-        owner=org.sales2
+    customer = type(change.contract.customer).objects.get(pk=change.contract.customer_id)
+    customer_update(
+        actor=org.admin,
+        customer=customer,
+        data={"owner": org.sales2},
+        expected_version=customer.version,
     )
     approved_change(org, org.sales3)
     if apps.is_installed("visits"):  # a visit report (表5-29) of each salesperson

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from contracts.models import Contract, ContractStatus
-from ledger.models import Customer
+from ledger.services.customers import customer_update
 from sales.models import Order
 from sales.selectors import order_history
 from sales.services.orders import LineInput, order_update
@@ -246,7 +246,13 @@ def test_an_order_whose_contract_the_user_no_longer_sees_names_it_without_a_link
     customer = CustomerFactory(owner=org.sales1)
     contract = make_contract(org.sales2, customer=customer, name="交接前的合同")
     order = make_order(org.sales1, customer=customer, contract=contract)
-    Customer.objects.filter(pk=customer.pk).update(owner=org.sales3)
+    customer.refresh_from_db()
+    customer_update(
+        actor=org.admin,
+        customer=customer,
+        data={"owner": org.sales3},
+        expected_version=customer.version,
+    )
     client.force_login(org.sales1)
     detail = client.get(order.get_absolute_url()).content.decode()
     assert f'<span data-testid="order-contract">{contract.number} 交接前的合同</span>' in detail
