@@ -84,20 +84,10 @@ def sales_dashboard(
 
 
 def _compute(user: User, *, year: int, today: datetime.date) -> Dashboard:
-    rule = plan_owner_q(user)
-    mine = plan_owner_q(user, "salesperson")  # the same rule on the roll-ups' 承办人
+    mine = plan_owner_q(user, "salesperson")  # the plans' rule on the roll-ups' 承办人
     first, following = datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1)
     board = Dashboard(year=year)
 
-    # By month: 表5-4 targets against what was shipped.
-    targets = dict(
-        ActionPlan.objects.filter(rule, month__gte=first, month__lt=following)
-        .annotate(m=ExtractMonth("month"))
-        .order_by()
-        .values("m")
-        .annotate(total=Sum("target"))
-        .values_list("m", "total")
-    )
     # What was shipped, by month and 承办人: the year's rows of the monthly roll-up (a row
     # whose lines all moved to another 承办人 has none left and is skipped).
     shipped_rows = (
@@ -110,7 +100,40 @@ def _compute(user: User, *, year: int, today: datetime.date) -> Dashboard:
     for month, owner, total in shipped_rows:
         shipped[month.month] = shipped.get(month.month, Decimal(0)) + total
         by_owner[owner] = by_owner.get(owner, Decimal(0)) + total
-    board.months = [
+    board.months = _months(user, year, shipped)
+    board.people = _people(user, year, by_owner)
+    board.ages = _ages(user, today)
+
+    # The year's top customers and products by shipped amount, from their monthly roll-ups.
+    board.customers = list(
+        CustomerMonth.objects.filter(mine, month__gte=first, month__lt=following, lines__gt=0)
+        .order_by()
+        .values(pk=F("customer"), name=F("customer__name"))
+        .annotate(amount=Sum("amount"))
+        .order_by("-amount", "name", "pk")[:TOP]
+    )
+    board.products = list(
+        ProductMonth.objects.filter(mine, month__gte=first, month__lt=following, lines__gt=0)
+        .order_by()
+        .values(name=F("product__name"))
+        .annotate(quantity=Sum("quantity"), amount=Sum("amount"))
+        .order_by("-amount", "name")[:TOP]
+    )
+    return board
+
+
+def _months(user: User, year: int, shipped: dict[int, Decimal]) -> list[dict]:
+    """By month: the 表5-4 targets of the year against ``shipped`` (month → amount)."""
+    first, following = datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1)
+    targets = dict(
+        ActionPlan.objects.filter(plan_owner_q(user), month__gte=first, month__lt=following)
+        .annotate(m=ExtractMonth("month"))
+        .order_by()
+        .values("m")
+        .annotate(total=Sum("target"))
+        .values_list("m", "total")
+    )
+    return [
         {
             "month": m,
             "label": f"{m}月",
@@ -120,7 +143,10 @@ def _compute(user: User, *, year: int, today: datetime.date) -> Dashboard:
         for m in range(1, 13)
     ]
 
-    # By salesperson: the 表5-2 annual plan (万元 → yuan) against the year's shipments.
+
+def _people(user: User, year: int, by_owner: dict[int, Decimal]) -> list[dict]:
+    """By salesperson: the 表5-2 annual plan (万元 → yuan) against ``by_owner`` (承办人 →
+    amount shipped in the year), the best first."""
     amount = ExpressionWrapper(
         (
             F("home_qty") * F("home_price")
@@ -152,26 +178,7 @@ def _compute(user: User, *, year: int, today: datetime.date) -> Dashboard:
                 "rate": _rate(actual_total, plan_total),
             }
         )
-    board.people = sorted(people, key=lambda p: (-p["actual"], -p["plan"], p["name"]))
-
-    board.ages = _ages(user, today)
-
-    # The year's top customers and products by shipped amount, from their monthly roll-ups.
-    board.customers = list(
-        CustomerMonth.objects.filter(mine, month__gte=first, month__lt=following, lines__gt=0)
-        .order_by()
-        .values(pk=F("customer"), name=F("customer__name"))
-        .annotate(amount=Sum("amount"))
-        .order_by("-amount", "name", "pk")[:TOP]
-    )
-    board.products = list(
-        ProductMonth.objects.filter(mine, month__gte=first, month__lt=following, lines__gt=0)
-        .order_by()
-        .values(name=F("product__name"))
-        .annotate(quantity=Sum("quantity"), amount=Sum("amount"))
-        .order_by("-amount", "name")[:TOP]
-    )
-    return board
+    return sorted(people, key=lambda p: (-p["actual"], -p["plan"], p["name"]))
 
 
 def _ages(user: User, today: datetime.date) -> list[dict]:

@@ -110,32 +110,21 @@ def test_a_bad_year_falls_back_to_this_year(org, login):
 
 
 def _computed_from_the_lines(user, *, year, today):
-    """The dashboard as it was computed before the roll-ups: every figure summed from the
-    shipment lines (the reference the roll-ups must match)."""
-    from django.db.models import DecimalField, ExpressionWrapper, F, Q, Sum, Value
+    """The dashboard as it was computed before the roll-ups: every shipped figure summed
+    from the shipment lines (the reference the roll-ups must match); the plans beside them
+    are read as the dashboard reads them."""
+    from django.db.models import DecimalField, F, Q, Sum, Value
     from django.db.models.functions import Coalesce, ExtractMonth
 
-    from accounts.models import User
-    from sales.dashboard import AGE_BUCKETS, TOP, Dashboard, _name, _rate
-    from sales.models import ActionPlan, AnnualPlanLine
+    from sales.dashboard import AGE_BUCKETS, TOP, Dashboard, _months, _people
     from sales.selectors import shipment_lines_visible_to
-    from sales.selectors_plans import plan_owner_q
 
     money = DecimalField(max_digits=18, decimal_places=2)
     zero = Value(Decimal(0), output_field=money)
-    rule = plan_owner_q(user)
     first, following = datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1)
     board = Dashboard(year=year)
     lines = shipment_lines_visible_to(user)
     in_year = lines.filter(shipped_on__gte=first, shipped_on__lt=following)
-    targets = dict(
-        ActionPlan.objects.filter(rule, month__gte=first, month__lt=following)
-        .annotate(m=ExtractMonth("month"))
-        .order_by()
-        .values("m")
-        .annotate(total=Sum("target"))
-        .values_list("m", "total")
-    )
     shipped, by_owner = {}, {}
     for row in (
         in_year.annotate(m=ExtractMonth("shipped_on"))
@@ -145,47 +134,8 @@ def _computed_from_the_lines(user, *, year, today):
     ):
         shipped[row["m"]] = shipped.get(row["m"], Decimal(0)) + row["total"]
         by_owner[row["owner"]] = by_owner.get(row["owner"], Decimal(0)) + row["total"]
-    board.months = [
-        {
-            "month": m,
-            "label": f"{m}月",
-            "plan": targets.get(m) or Decimal(0),
-            "actual": shipped.get(m) or Decimal(0),
-        }
-        for m in range(1, 13)
-    ]
-    amount = ExpressionWrapper(
-        (
-            F("home_qty") * F("home_price")
-            + F("abroad_qty") * F("abroad_price")
-            + F("partner_qty") * F("partner_price")
-        )
-        * Value(Decimal(10000)),
-        output_field=money,
-    )
-    planned = {
-        row["owner"]: row
-        for row in AnnualPlanLine.objects.filter(plan_owner_q(user, "plan__owner"), plan__year=year)
-        .order_by()
-        .values(owner=F("plan__owner"))
-        .annotate(name=_name("plan__owner"), total=Sum(amount))
-    }
-    names = {u.pk: str(u) for u in User.objects.filter(pk__in=set(by_owner) - set(planned))}
-    actual = {owner: {"name": names.get(owner), "total": t} for owner, t in by_owner.items()}
-    people = []
-    for owner in set(planned) | set(actual):
-        plan_row, actual_row = planned.get(owner), actual.get(owner)
-        plan_total = (plan_row["total"] if plan_row else None) or Decimal(0)
-        actual_total = (actual_row["total"] if actual_row else None) or Decimal(0)
-        people.append(
-            {
-                "name": (plan_row or {}).get("name") or actual_row["name"],
-                "plan": plan_total.quantize(Decimal("0.01")),
-                "actual": actual_total,
-                "rate": _rate(actual_total, plan_total),
-            }
-        )
-    board.people = sorted(people, key=lambda p: (-p["actual"], -p["plan"], p["name"]))
+    board.months = _months(user, year, shipped)
+    board.people = _people(user, year, by_owner)
     owed = lines.filter(amount__gt=F("paid_amount"))
     sums, previous = {}, None
     for days, label in AGE_BUCKETS:
