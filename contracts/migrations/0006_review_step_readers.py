@@ -62,6 +62,7 @@ class Migration(migrations.Migration):
                 on_delete=django.db.models.deletion.PROTECT,
                 related_name="+",
                 to=settings.AUTH_USER_MODEL,
+                verbose_name="customer's owner",
             ),
         ),
         migrations.AddField(
@@ -74,6 +75,7 @@ class Migration(migrations.Migration):
                 on_delete=django.db.models.deletion.PROTECT,
                 related_name="+",
                 to=settings.AUTH_USER_MODEL,
+                verbose_name="contract's handler",
             ),
         ),
         migrations.AddField(
@@ -86,6 +88,7 @@ class Migration(migrations.Migration):
                 on_delete=django.db.models.deletion.PROTECT,
                 related_name="+",
                 to=settings.AUTH_USER_MODEL,
+                verbose_name="customer's owner",
             ),
         ),
         migrations.RunPython(fill_readers, migrations.RunPython.noop),

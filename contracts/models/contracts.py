@@ -172,6 +172,7 @@ class Contract(models.Model):
     # the contract's terms, hence not in its history.
     customer_owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("customer's owner"),
         null=True,
         editable=False,
         on_delete=models.PROTECT,
@@ -511,6 +512,7 @@ class ReviewStep(models.Model):
     # them with the contracts.
     contract_owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("contract's handler"),
         null=True,
         editable=False,
         db_index=False,
@@ -519,6 +521,7 @@ class ReviewStep(models.Model):
     )
     customer_owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("customer's owner"),
         null=True,
         editable=False,
         db_index=False,
