@@ -19,7 +19,8 @@ class ContractsConfig(AppConfig):
                 linkable=selectors.contracts_taking_orders,
             )
         )
-        # The review steps carry a copy of their customer's owner (表5-20's rule).
+        # Contracts and their review steps carry a copy of their customer's owner (the
+        # registers' rule, contracts.services.readers): kept when a customer changes owner.
         from contracts.services.readers import customers_owner_changed
         from ledger.signals import customer_owner_changed
 

@@ -59,7 +59,7 @@ def _open_box_q(box: str) -> Q:
     return Q(status=ContractStatus.IN_REVIEW) & Q(Exists(steps))
 
 
-def owners_read_by(user: User):
+def owners_read_by(user: User) -> QuerySet | list[int] | None:
     """The people whose contracts ``user`` reads as the contract's owner or as its
     customer's owner: a manager, themselves and the people of the departments they manage
     (and of those below); a salesperson (or another owning role), themselves. ``None`` for
